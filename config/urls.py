@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from palermo.core.views import healthz
+from palermo.core.web import public
+
+from .api import api
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("palermo.accounts.urls")),
+    path("institutions/", include("palermo.institutions.urls")),
+    path("", include("palermo.core.urls")),
+]

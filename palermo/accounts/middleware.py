@@ -1,0 +1,59 @@
+"""Per-request identity: which institution the user acts as, and the second-factor gate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+SESSION_INSTITUTION = "palermo_institution"
+
+# Paths an unverified user may still reach: finishing sign-in, leaving, choosing a language.
+_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/")
+
+
+class PrincipalMiddleware:
+    """Sets the institution the signed-in user acts as, from their session."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            user.act_as(request.session.get(SESSION_INSTITUTION))  # type: ignore[union-attr]
+        return self.get_response(request)
+
+
+class RequireSecondFactorMiddleware:
+    """A signed-in user whose roles need a second factor sees nothing else until they have
+    entered one (or enrolled one, the first time)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and user.needs_second_factor()  # type: ignore[union-attr]
+        ):
+            allowed = {
+                reverse("accounts:verify"),
+                reverse("accounts:setup_2fa"),
+                reverse("accounts:logout"),
+            }
+            if request.path not in allowed:
+                from django_otp import devices_for_user
+
+                has_device = any(True for _d in devices_for_user(user))
+                target = reverse("accounts:verify" if has_device else "accounts:setup_2fa")
+                if request.headers.get("HX-Request") == "true":
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return HttpResponseRedirect(target)
+        return self.get_response(request)

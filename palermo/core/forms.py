@@ -1,0 +1,86 @@
+"""Form rendering shared by every app: Bootstrap classes, labelled errors, ARIA links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
+
+from .codelists import CODE_LISTS
+
+
+class PalermoFormRenderer(DjangoTemplates):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+class StyledFormMixin:
+    """Adds Bootstrap classes; after validation, marks invalid inputs for assistive tech."""
+
+    required_css_class = "required"
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(
+                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name, errors in self.errors.items():  # type: ignore[attr-defined]
+            if name in self.fields and errors:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                bound = self[name]  # type: ignore[index]
+                described = attrs.get("aria-describedby", "")
+                attrs["aria-describedby"] = (described + f" {bound.auto_id}_error").strip()
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+
+
+class Form(StyledFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+def apply_validation_error(form: forms.BaseForm, exc: Any) -> None:
+    """Put a service's ValidationError on the form, each message on the field it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class CodeItemForm(Form):
+    code = forms.CharField(label=_("Code"), max_length=64, required=False)
+    label_en = forms.CharField(label=_("Label (English)"), max_length=200)
+    label_sq = forms.CharField(label=_("Label (Albanian)"), max_length=200, required=False)
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, list_code: str, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.list_code = list_code
+        if list_code not in CODE_LISTS:
+            raise ValueError(list_code)
+        if editing:
+            del self.fields["code"]
+        else:
+            self.fields["code"].required = True
+            self.fields["code"].help_text = _(
+                "Lower-case letters, digits and underscores. It cannot change later."
+            )

@@ -1,0 +1,54 @@
+"""Helpers for the thin web layer: every view declares who may reach it.
+
+``@requires(action)`` checks the policy before the view runs; ``@login_only`` marks views any
+signed-in user may open (their own profile); ``@public`` marks the few pages reachable
+without signing in. A test walks every URL and fails on a view without a declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from .access import ensure_can
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def requires(action: str, section: str = "") -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            ensure_can(request.user, action, section=section)
+            return view(request, *args, **kwargs)
+
+        wrapped.palermo_access = ("action", action, section)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def login_only[View: Callable[..., HttpResponse]](view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapped.palermo_access = ("login",)  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def public[View: Callable[..., HttpResponse]](view: View) -> View:
+    view.palermo_access = ("public",)  # type: ignore[attr-defined]
+    return view
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
