@@ -36,7 +36,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "palermo.sqlite3",
+            "NAME": str(VAR_DIR / "palermo.sqlite3"),
             "OPTIONS": SQLITE_OPTIONS,
         }
     }

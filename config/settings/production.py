@@ -6,6 +6,7 @@ See docs/operations.md for the variables.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,7 +51,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = os.environ.get("PALERMO_MEDIA_ROOT", "/var/lib/palermo/media")
+MEDIA_ROOT = Path(os.environ.get("PALERMO_MEDIA_ROOT", "/var/lib/palermo/media"))
 
 MAILERS = {
     "default": {

@@ -45,7 +45,9 @@ def parse_keyring(name: str, value: str) -> Keyring:
         if not sep or not kid:
             raise ImproperlyConfigured(f"{name}: each key must be written id:base64key")
         try:
-            material = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+            material = base64.b64decode(
+                encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True
+            )
         except (binascii.Error, ValueError) as exc:
             raise ImproperlyConfigured(f"{name}: key {kid!r} is not valid base64") from exc
         if len(material) < 32:

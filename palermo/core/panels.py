@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -39,7 +39,7 @@ def action_needed(request: HttpRequest) -> Panel:
         )
         for provide in providers:
             items.extend(provide(request))
-    far = timezone.now() + timezone.timedelta(days=36500)
+    far = timezone.now() + timedelta(days=36500)
     items.sort(key=lambda i: (not i.overdue, i.due or far))
     return Panel(_("Action needed"), "core/_panel_action_needed.html", {"items": items}, order=0)
 

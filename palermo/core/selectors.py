@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -48,7 +48,7 @@ def audit_entries_for(filters: AuditFilter) -> QuerySet[AuditEntry]:
     if filters.date_from:
         qs = qs.filter(created_at__gte=_day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(created_at__lt=_day_start(filters.date_to) + timezone.timedelta(days=1))
+        qs = qs.filter(created_at__lt=_day_start(filters.date_to) + timedelta(days=1))
     if filters.flagged_only:
         qs = qs.filter(flagged=True)
     return qs.order_by("-seq")
@@ -79,8 +79,8 @@ def label_entries(entries: list[AuditEntry]) -> list[dict[str, Any]]:
     return [
         {
             "entry": e,
-            "username": users.get(e.actor_id, "—" if e.actor_id is None else f"#{e.actor_id}"),
-            "institution": institutions.get(e.institution_id, ""),
+            "username": users.get(e.actor_id, f"#{e.actor_id}") if e.actor_id else "—",
+            "institution": institutions.get(e.institution_id, "") if e.institution_id else "",
         }
         for e in entries
     ]
@@ -95,7 +95,7 @@ def break_glass_grants_for_review() -> QuerySet[BreakGlassGrant]:
 def active_break_glass_ids(user: Any, target_type: str) -> QuerySet[BreakGlassGrant]:
     """Ids of records of ``target_type`` the user holds an unexpired, unrevoked grant for."""
     return BreakGlassGrant.objects.filter(
-        user_id=getattr(user, "pk", None),
+        user_id=getattr(user, "pk", 0),
         target_type=target_type,
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -75,18 +76,18 @@ class AuditFilterForm(Form):
     )
     flagged_only = forms.BooleanField(label=gettext_lazy("Flagged only"), required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         from django.apps import apps
 
         institution_model = apps.get_model("institutions", "Institution")
         institutions = institution_model.objects.order_by("name").values_list("pk", "name")
         self.fields["institution"].choices = [("", "—"), *institutions]  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:  # type: ignore[operator]
+        if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
 
@@ -139,7 +140,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("audit.export")
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form, filters = _audit_filter(request)
     if filters is None:
         return render(request, "core/audit.html", {"form": form, "rows": []}, status=400)

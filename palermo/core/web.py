@@ -12,17 +12,18 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from .access import ensure_can
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def requires(action: str, section: str = "") -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             ensure_can(request.user, action, section=section)
@@ -34,9 +35,9 @@ def requires(action: str, section: str = "") -> Callable[[View], View]:
     return decorate
 
 
-def login_only[View: Callable[..., HttpResponse]](view: View) -> View:
+def login_only[V: Callable[..., HttpResponseBase]](view: V) -> V:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -45,7 +46,7 @@ def login_only[View: Callable[..., HttpResponse]](view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
-def public[View: Callable[..., HttpResponse]](view: View) -> View:
+def public[V: Callable[..., HttpResponseBase]](view: V) -> V:
     view.palermo_access = ("public",)  # type: ignore[attr-defined]
     return view
 

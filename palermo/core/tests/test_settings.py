@@ -1,0 +1,62 @@
+"""Production settings refuse to start without their secrets and pass Django's deploy checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "x" * 60 + "-production-secret-for-the-check-only-0123456789",
+    "DATABASE_URL": "postgres://palermo@127.0.0.1:5432/palermo",
+    "DJANGO_ALLOWED_HOSTS": "palermo.example.org",
+    "PALERMO_AUDIT_KEYS": "a1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+    "PALERMO_FIELD_KEYS": "f1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+    "PALERMO_BLIND_INDEX_KEY": "b1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+}
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PALERMO_"))}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.nodb
+def test_production_refuses_to_start_without_its_environment():
+    result = run(["manage.py", "check", "--settings=config.settings.production"], {})
+    assert result.returncode != 0
+    for name in PRODUCTION_ENV:
+        assert name in result.stderr
+
+
+@pytest.mark.nodb
+def test_production_passes_the_deploy_checks():
+    result = run(
+        ["manage.py", "check", "--deploy", "--settings=config.settings.production"],
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.nodb
+def test_development_settings_work_with_nothing_set(tmp_path):
+    result = run(["manage.py", "check"], {"PALERMO_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    keys = sorted(p.name for p in (tmp_path / "keys").iterdir())
+    assert keys == ["audit-keys", "blind-index-key", "django-secret", "field-keys"]
+    assert oct((tmp_path / "keys" / "audit-keys").stat().st_mode & 0o777) == "0o600"
