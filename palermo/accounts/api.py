@@ -21,12 +21,17 @@ class MeOut(Schema):
     roles: list[str]
 
 
-@router.get("/me", response=MeOut, summary="Who the token acts as")
+@router.get(
+    "/me",
+    response=MeOut,
+    summary="Who the token acts as",
+    openapi_extra={"x-palermo-access": "any-token"},
+)
 def me(request: HttpRequest) -> MeOut:
     from palermo.institutions.models import Institution
 
     principal = principal_of(request.user)
-    institution = Institution.objects.filter(pk=principal.institution_id).first()
+    institution = Institution.objects.filter(pk=principal.institution_id or 0).first()
     return MeOut(
         username=request.user.get_username(),
         active_institution=(

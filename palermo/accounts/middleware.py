@@ -22,7 +22,7 @@ class PrincipalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            user.act_as(request.session.get(SESSION_INSTITUTION))  # type: ignore[union-attr]
+            user.act_as(request.session.get(SESSION_INSTITUTION))
         return self.get_response(request)
 
 
@@ -37,9 +37,9 @@ class RequireSecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(_OPEN_PREFIXES)
-            and user.needs_second_factor()  # type: ignore[union-attr]
+            and user.needs_second_factor()
         ):
             allowed = {
                 reverse("accounts:verify"),

@@ -39,6 +39,11 @@ def user_create(
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("A username is required.")})
+    try:
+        # save() does not run the model's validators: without this, any characters pass.
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from exc
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
@@ -121,7 +126,9 @@ def memberships_set(
         actor is not None
         and actor.pk == user.pk
         and Role.ADMIN in removed
-        and not user.memberships.filter(role=Role.ADMIN).exclude(institution=institution).exists()
+        and not user.memberships.filter(role=Role.ADMIN, institution__active=True)
+        .exclude(institution=institution)
+        .exists()
     ):
         raise ValidationError({"roles": _("You cannot remove your own last administrator role.")})
     Membership.objects.filter(user=user, institution=institution, role__in=removed).delete()

@@ -26,7 +26,9 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def token_issue(*, actor: User, user: User, name: str, days: int, channel: str = "web") -> str:
+def token_issue(
+    *, actor: User | None, user: User, name: str, days: int, channel: str = "web"
+) -> str:
     """Create a token for ``user`` acting as ``actor``'s active institution; return it once.
 
     Users issue their own tokens from their profile; operators use ``issue_token``."""
@@ -71,7 +73,7 @@ def token_authenticate(raw: str) -> ApiToken | None:
 
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    if token.user_id != actor.pk:
+    if token.user_id != actor.pk:  # someone else's token: an admin's job
         ensure_can(actor, "user.manage")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -88,7 +88,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             services.record_login(user, success=True, step="second_factor")
             if device.__class__.__name__ == "StaticDevice":
-                left = device.token_set.count()  # type: ignore[attr-defined]
+                left = device.token_set.count()
                 messages.warning(
                     request,
                     _(
@@ -200,7 +200,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                         actor=user, user=user, password=password_form.cleaned_data["new_password"]
                     )
                 except ValidationError as exc:
-                    apply_validation_error(password_form, exc)
+                    # The service names its argument ``password``; the form's field is
+                    # ``new_password``: the rules must show next to the field they concern.
+                    password_form.add_error("new_password", exc.messages)
                 else:
                     from django.contrib.auth import update_session_auth_hash
 

@@ -43,12 +43,22 @@ def _queryset(request: HttpRequest) -> QuerySet[Institution]:
     )
 
 
-@router.get("/institutions", response=list[InstitutionOut], summary="Institutions")
+@router.get(
+    "/institutions",
+    response=list[InstitutionOut],
+    summary="Institutions",
+    openapi_extra={"x-palermo-access": "institution.list"},
+)
 @paginate(LimitOffsetPagination)
 def institution_list(request: HttpRequest) -> QuerySet[Institution]:
     return _queryset(request)
 
 
-@router.get("/institutions/{institution_id}", response=InstitutionOut, summary="One institution")
+@router.get(
+    "/institutions/{institution_id}",
+    response=InstitutionOut,
+    summary="One institution",
+    openapi_extra={"x-palermo-access": "institution.list"},
+)
 def institution_detail(request: HttpRequest, institution_id: int) -> Institution:
     return get_object_or_404(_queryset(request), pk=institution_id)

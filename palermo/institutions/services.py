@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from palermo.core import audit
-from palermo.core.access import ensure_can
+from palermo.core.access import ensure_can, principal_of
 from palermo.core.models import CodeItem
 from palermo.core.roles import Capability
 
@@ -55,9 +55,22 @@ def institution_save(
     if type.list_code != "institution_type":
         raise ValidationError({"type": _("Choose an institution type.")})
     code = (code or "").strip()
-    if Institution.objects.filter(code=code).exclude(pk=getattr(institution, "pk", None)).exists():
+    # Codes differing only in case would name two institutions the same way to a reader.
+    others = Institution.objects.exclude(pk=getattr(institution, "pk", 0) or 0)
+    if others.filter(code__iexact=code).exists():
         raise ValidationError({"code": _("Another institution already uses this code.")})
     creating = institution is None
+    if (
+        not creating
+        and institution.active
+        and not active
+        and actor is not None
+        and principal_of(actor).institution_id == institution.pk
+    ):
+        # It would take the admin's own roles away with it, as deactivating oneself would.
+        raise ValidationError(
+            {"active": _("You cannot deactivate the institution you are acting as.")}
+        )
     institution = institution or Institution()
     _check_parent(institution, parent)
     before = {
