@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -11,13 +15,30 @@ from ninja.errors import AuthenticationError
 from palermo.accounts.api import router as accounts_router
 from palermo.accounts.api_auth import TokenAuth
 from palermo.institutions.api import router as institutions_router
+from palermo.registry.api import router as registry_router
+
+
+def staff_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema is not personal data, but it is for staff who finished signing in."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or (
+            user.needs_second_factor() and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 api = NinjaAPI(
     title="Palermo API",
     version="1",
     urls_namespace="api-v1",
     auth=TokenAuth(),
-    docs_decorator=login_required,
+    docs_decorator=staff_docs,
     description="Personal access tokens: `Authorization: Bearer <token>`. See docs/api.md.",
 )
 
@@ -50,5 +71,13 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     return api.create_response(request, {"detail": errors}, status=422)
 
 
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Unknown API paths answer JSON, like every other API error."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "Not Found"}, status=404)
+
+
 api.add_router("", accounts_router)
 api.add_router("", institutions_router)
+api.add_router("", registry_router)

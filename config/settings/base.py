@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "palermo.core",
     "palermo.institutions",
     "palermo.accounts",
+    "palermo.registry",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,7 @@ LANGUAGES = [(code, ALL_LANGUAGES[code]) for code in PALERMO_LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "palermo" / "locale"]
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["palermo.formats"]
 TIME_ZONE = os.environ.get("PALERMO_TIME_ZONE", "Europe/Belgrade")
 
 # The instance: which country it serves (ISO 3166-1 alpha-2; XK for Kosovo*).

@@ -202,7 +202,15 @@ def second_factor_reset(*, actor: User, user: User) -> None:
     audit.record(actor, "2fa.reset", user)
 
 
-def record_login(user: Any, *, success: bool, step: str, channel: str = "web") -> None:
-    """Audit a login step (password or second factor). Never records what was typed."""
+def record_login(
+    user: Any, *, success: bool, step: str, channel: str = "web", attempted: str = ""
+) -> None:
+    """Audit a login step (password or second factor). Never records what was typed: a failed
+    password names the account it targeted by id (when one exists), so that the auditor sees
+    attacks on an account."""
     action = f"auth.{step}.{'ok' if success else 'failed'}"
+    if user is None and attempted:
+        target = User.objects.filter(username__iexact=attempted).only("pk").first()
+        audit.record(None, action, target, channel=channel)
+        return
     audit.record(user, action, user if user is not None and user.pk else None, channel=channel)

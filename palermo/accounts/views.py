@@ -52,10 +52,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
         )
         if getattr(request, "axes_locked_out", False):
-            services.record_login(None, success=False, step="locked")
+            services.record_login(
+                None, success=False, step="locked", attempted=form.cleaned_data["username"]
+            )
             return render(request, "accounts/locked_out.html", status=429)
         if user is None:
-            services.record_login(None, success=False, step="password")
+            services.record_login(
+                None, success=False, step="password", attempted=form.cleaned_data["username"]
+            )
             form.add_error(None, _("The username or password is wrong."))
         else:
             auth_login(request, user)

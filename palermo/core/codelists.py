@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 CODE_LISTS = {
     "institution_type": _("Institution types"),
+    "indicator": _("Screening indicators"),
 }
 
 # list_code -> [(code, {language: label})]
@@ -38,5 +39,73 @@ INITIAL_ITEMS: dict[str, list[tuple[str, dict[str, str]]]] = {
         ("education", {"en": "Education service", "sq": "Shërbim arsimor"}),
         ("bar_association", {"en": "Bar association", "sq": "Oda e avokatëve"}),
         ("international", {"en": "International partner", "sq": "Partner ndërkombëtar"}),
+    ],
+    "indicator": [
+        (
+            "deceived_about_work",
+            {
+                "en": "Deceived about the nature or conditions of work",
+                "sq": "I mashtruar për natyrën ose kushtet e punës",
+            },
+        ),
+        (
+            "documents_withheld",
+            {
+                "en": "Identity documents held by someone else",
+                "sq": "Dokumentet e identitetit i mban dikush tjetër",
+            },
+        ),
+        (
+            "debt_to_employer",
+            {
+                "en": "Owes a debt to an employer or recruiter",
+                "sq": "Ka borxh ndaj punëdhënësit ose rekrutuesit",
+            },
+        ),
+        (
+            "movement_restricted",
+            {"en": "Not free to leave or move", "sq": "Nuk është i lirë të largohet ose të lëvizë"},
+        ),
+        ("no_or_low_pay", {"en": "Little or no pay", "sq": "Pagë e vogël ose aspak"}),
+        (
+            "violence_or_threats",
+            {
+                "en": "Violence or threats against the person or family",
+                "sq": "Dhunë ose kërcënime ndaj personit ose familjes",
+            },
+        ),
+        (
+            "isolation",
+            {
+                "en": "Isolated; does not speak the local language",
+                "sq": "I izoluar; nuk flet gjuhën vendase",
+            },
+        ),
+        ("excessive_hours", {"en": "Excessive working hours", "sq": "Orë pune të tepërta"}),
+        (
+            "living_at_workplace",
+            {
+                "en": "Lives at the workplace in poor conditions",
+                "sq": "Jeton në vendin e punës në kushte të këqija",
+            },
+        ),
+        (
+            "child_without_guardian",
+            {"en": "Child without a parent or guardian", "sq": "Fëmijë pa prind ose kujdestar"},
+        ),
+        (
+            "forced_to_beg_or_steal",
+            {
+                "en": "Made to beg or commit offences",
+                "sq": "I detyruar të lypë ose të kryejë vepra penale",
+            },
+        ),
+        (
+            "sexual_services_under_control",
+            {
+                "en": "Sexual services controlled by others",
+                "sq": "Shërbime seksuale të kontrolluara nga të tjerët",
+            },
+        ),
     ],
 }

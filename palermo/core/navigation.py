@@ -23,6 +23,7 @@ class NavItem:
     label: Any
     action: str
     order: int = 100
+    section: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.extend(getattr(config, "nav_items", ()))
     visible = []
     for item in sorted(items, key=lambda i: (i.order, str(i.label))):
-        if principal.can(item.action):
+        if principal.can(item.action, item.section):
             url = reverse(item.url_name)
             active = request.path == url or (url != "/" and request.path.startswith(url))
             visible.append({"url": url, "label": item.label, "active": active})

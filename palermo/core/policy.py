@@ -65,6 +65,37 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("person.break_glass", NO_SECTION): _r(
         R.SUPERVISOR, R.INVESTIGATOR, R.COORDINATOR, caps=PERSONAL_DATA_INSTITUTION
     ),
+    # --- the registry (scope decided by palermo.registry.access) ----------------
+    ("person.search", NO_SECTION): _r(
+        R.REGISTRAR, R.CASE_WORKER, R.SUPERVISOR, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("person.register", NO_SECTION): _r(
+        R.REGISTRAR, R.CASE_WORKER, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION, why="T1"
+    ),
+    ("registration.update", NO_SECTION): _r(
+        R.REGISTRAR, R.CASE_WORKER, R.SUPERVISOR, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("case.update", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("case.team.manage", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("case.transfer", NO_SECTION): _r(R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION),
+    ("case.seal", NO_SECTION): _r(R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION),
+    ("person.relation.manage", NO_SECTION): _r(
+        R.REGISTRAR, R.CASE_WORKER, R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("attachment.upload", NO_SECTION): _r(
+        R.REGISTRAR,
+        R.CASE_WORKER,
+        R.SUPERVISOR,
+        R.INVESTIGATOR,
+        R.VICTIM_ADVOCATE,
+        caps=PERSONAL_DATA_INSTITUTION,
+    ),
+    ("person.access_report", NO_SECTION): _r(R.AUDITOR, why="who read a record, ids only"),
+    ("duplicate.review", NO_SECTION): _r(R.COORDINATOR, caps={Capability.COORDINATION}),
     # --- person records, section by section (scope decided by the registry) ------
     ("person.read", S.METADATA): _r(
         *RECORD_READERS, R.COORDINATOR, caps=PERSONAL_DATA_INSTITUTION, why="oversight"

@@ -28,7 +28,9 @@ def _walk(
 
 
 def web_routes() -> list[tuple[str, str, Any]]:
-    return [r for r in _walk(get_resolver().url_patterns) if not r[0].startswith("api/v1/")]
+    return [
+        r for r in _walk(get_resolver().url_patterns) if not r[0].lstrip("^").startswith("api/v1/")
+    ]
 
 
 # Arguments for URLs that take them: a route with arguments and no entry here fails.
@@ -46,6 +48,29 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
         .pk,
     },
     "core:break_glass_review": lambda: {"pk": "00000000-0000-0000-0000-000000000000"},
+    # Registry records that do not exist: allowed roles get 404, refused roles 403 first.
+    **{
+        f"registry:{name}": (lambda: {"pk": "00000000-0000-0000-0000-000000000001"})
+        for name in (
+            "person",
+            "person_reads",
+            "relation_create",
+            "case",
+            "case_team_add",
+            "case_transfer",
+            "case_seal",
+            "case_unseal",
+            "attachment_create",
+        )
+    },
+    "registry:case_team_remove": lambda: {
+        "pk": "00000000-0000-0000-0000-000000000001",
+        "member_id": 1,
+    },
+    "registry:attachment": lambda: {
+        "pk": "00000000-0000-0000-0000-000000000001",
+        "attachment_id": "00000000-0000-0000-0000-000000000002",
+    },
 }
 
 

@@ -1,0 +1,203 @@
+"""Who sees which persons, registrations and cases — and which sections of them.
+
+Scopes (users.md): (1) the active institution registered, leads or holds an accepted
+referral for the case (``CaseAccess``); (2) the user is on the case team (acting as the
+institution they were added for); (3) break-glass on the person; (4) NRM oversight: the
+coordinator role in an institution with the coordination capability sees every case's
+metadata. Sealed cases are visible to their named users only. Location needs the case
+team; a child's identity, contact and location need the case team. Out-of-scope records
+do not exist for the user: every list, page, search, export and API starts here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from palermo.core.access import Principal, principal_of, register_scope
+from palermo.core.roles import Capability, Role, Section
+from palermo.core.selectors import active_break_glass_ids
+
+from .models import Case, CaseAccess, CaseSealMember, CaseTeamMember, Person, Registration
+
+PERSON_TYPE = "registry.person"
+ALL_SECTIONS = frozenset(Section.values)
+CHILD_PROTECTED = frozenset({Section.IDENTITY, Section.CONTACT, Section.LOCATION})
+
+
+@dataclass
+class Scope:
+    """Everything needed to decide a user's access, loaded once per request."""
+
+    user: Any
+    principal: Principal
+
+    @cached_property
+    def readable(self) -> frozenset[str]:
+        """Sections the user's roles may read at all in the active institution."""
+        return frozenset(s for s in Section.values if self.principal.can("person.read", s))
+
+    @property
+    def active(self) -> bool:
+        return Section.METADATA in self.readable
+
+    @cached_property
+    def oversight(self) -> bool:
+        p = self.principal
+        return Role.COORDINATOR in p.roles and Capability.COORDINATION in p.capabilities
+
+    @cached_property
+    def team_case_ids(self) -> frozenset[uuid.UUID]:
+        if not self.active:
+            return frozenset()
+        return frozenset(
+            CaseTeamMember.objects.filter(
+                user_id=self.principal.user_id,
+                institution_id=self.principal.institution_id,
+                removed_at__isnull=True,
+            ).values_list("case_id", flat=True)
+        )
+
+    @cached_property
+    def sealed_for_me(self) -> frozenset[uuid.UUID]:
+        return frozenset(
+            CaseSealMember.objects.filter(user_id=self.principal.user_id).values_list(
+                "case_id", flat=True
+            )
+        )
+
+    @cached_property
+    def glass_person_ids(self) -> frozenset[uuid.UUID]:
+        if not self.active:
+            return frozenset()
+        return frozenset(uuid.UUID(str(i)) for i in active_break_glass_ids(self.user, PERSON_TYPE))
+
+    # --- querysets ------------------------------------------------------------
+    def cases(self) -> QuerySet[Case]:
+        if not self.active:
+            return Case.objects.none()
+        if self.oversight:
+            qs = Case.objects.all()
+        else:
+            held = CaseAccess.objects.filter(
+                institution_id=self.principal.institution_id, revoked_at__isnull=True
+            ).values("case_id")
+            condition = Q(pk__in=held)
+            if self.team_case_ids:
+                condition |= Q(pk__in=self.team_case_ids)
+            if self.glass_person_ids:
+                condition |= Q(person_id__in=self.glass_person_ids)
+            qs = Case.objects.filter(condition)
+        if self.sealed_for_me:
+            return qs.filter(Q(sealed=False) | Q(pk__in=self.sealed_for_me))
+        return qs.filter(sealed=False)
+
+    def persons(self) -> QuerySet[Person]:
+        if not self.active:
+            return Person.objects.none()
+        own = Registration.objects.filter(
+            person=OuterRef("pk"), institution_id=self.principal.institution_id
+        )
+        condition = Q(Exists(self.cases().filter(person=OuterRef("pk")))) | Q(Exists(own))
+        if self.glass_person_ids:
+            condition |= Q(pk__in=self.glass_person_ids)
+        return Person.objects.filter(condition, merged_into__isnull=True)
+
+    def registrations(self) -> QuerySet[Registration]:
+        """Registrations whose content the user may see in some section beyond metadata:
+        their institution's own, and those behind a case they hold with identity shared."""
+        if not self.active:
+            return Registration.objects.none()
+        return Registration.objects.filter(
+            Q(institution_id=self.principal.institution_id)
+            | Q(pk__in=self.cases().values("registration_id"))
+        )
+
+    # --- sections -------------------------------------------------------------
+    def case_sections(
+        self, case: Case, access_rows: Iterable[CaseAccess] | None = None
+    ) -> frozenset[str]:
+        """Sections of ``case`` this user may read (empty: the case does not exist for them)."""
+        if not self.active or (case.sealed and case.pk not in self.sealed_for_me):
+            return frozenset()
+        if access_rows is None:
+            access_rows = CaseAccess.objects.filter(
+                case=case, institution_id=self.principal.institution_id, revoked_at__isnull=True
+            )
+        on_team = case.pk in self.team_case_ids
+        base: set[str] = set()
+        for row in access_rows:
+            if row.institution_id != self.principal.institution_id or row.revoked_at:
+                continue
+            if row.source == CaseAccess.Source.REFERRAL and row.sections:
+                base |= set(row.sections) | {Section.METADATA}
+            else:
+                base |= ALL_SECTIONS
+        if on_team or case.person_id in self.glass_person_ids:
+            base |= ALL_SECTIONS
+        if self.oversight:
+            base |= {Section.METADATA}
+        sections = base & self.readable
+        if not on_team:
+            sections -= {Section.LOCATION}
+            if case.is_child:
+                sections -= CHILD_PROTECTED
+        return frozenset(sections)
+
+    def registration_sections(
+        self, registration: Registration, *, child: bool, on_team: bool, shared: Iterable[str] = ()
+    ) -> frozenset[str]:
+        """Sections of a registration: its own institution sees what its roles allow; others
+        see what a case they hold shares (``shared``). A child's identity, and anyone's
+        location, need the case team (``on_team``: the user is on a case of the person)."""
+        sections = set(shared)
+        if registration.institution_id == self.principal.institution_id:
+            sections |= ALL_SECTIONS
+        if not on_team:
+            sections -= {Section.LOCATION}
+            if child:
+                sections -= CHILD_PROTECTED
+        return frozenset(sections & self.readable)
+
+
+def scope_for(user: Any) -> Scope:
+    """The user's scope, cached on the user object for the request."""
+    cached = getattr(user, "_registry_scope", None)
+    principal = principal_of(user)
+    if cached is None or cached.principal != principal:
+        cached = Scope(user=user, principal=principal)
+        with contextlib.suppress(AttributeError):  # AnonymousUser takes no attributes
+            user._registry_scope = cached
+    return cached
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """Cases this user may open (own institution, referrals, case team, break-glass,
+    oversight), sealed cases only for their named users."""
+    return scope_for(user).cases()
+
+
+def visible_persons(user: Any) -> QuerySet[Person]:
+    return scope_for(user).persons()
+
+
+def visible_registrations(user: Any) -> QuerySet[Registration]:
+    return scope_for(user).registrations()
+
+
+def _case_in_scope(user: Any, case: Case) -> bool:
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def _person_in_scope(user: Any, person: Person) -> bool:
+    return visible_persons(user).filter(pk=person.pk).exists()
+
+
+register_scope(Case, _case_in_scope)
+register_scope(Person, _person_in_scope)

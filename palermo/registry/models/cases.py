@@ -1,0 +1,260 @@
+"""Cases: one person's trafficking (or protection) case, who holds it and its history."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palermo.core.countries import UNKNOWN as UNKNOWN_COUNTRY
+from palermo.core.crypto import EncryptedTextField
+from palermo.core.models import CodeItem
+from palermo.institutions.models import Institution
+
+from ..codes import (
+    Accompaniment,
+    CaseKind,
+    CaseState,
+    DetectionSource,
+    ExploitationForm,
+    LabourSector,
+    RecruiterRelation,
+    TraffickingScope,
+)
+from ._ids import new_case_reference
+from .people import Person, Registration
+
+
+class Case(models.Model):
+    """The case of one person: an NRM case (with the identification state machine) or a
+    protection case for a person at risk, which can later turn into an NRM case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=16, unique=True, default=new_case_reference)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    origin_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="cases")
+    kind = models.CharField(_("kind"), max_length=12, choices=CaseKind.choices)
+    state = models.CharField(_("state"), max_length=24, choices=CaseState.choices)
+    registering_institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    detection_date = models.DateField(_("date of detection"))
+    presumed_date = models.DateField(_("presumed victim since"), null=True, blank=True)
+    identified_date = models.DateField(_("identified on"), null=True, blank=True)
+    closed_date = models.DateField(_("closed on"), null=True, blank=True)
+    detection_source = models.CharField(
+        _("detection source"), max_length=20, choices=DetectionSource.choices
+    )
+    country_of_exploitation = models.CharField(
+        _("country of exploitation"), max_length=2, default=UNKNOWN_COUNTRY
+    )
+    municipality_of_exploitation = models.CharField(
+        _("municipality of exploitation"), max_length=100, blank=True
+    )
+    trafficking_scope = models.CharField(
+        _("internal or transnational"),
+        max_length=16,
+        choices=TraffickingScope.choices,
+        default=TraffickingScope.UNKNOWN,
+    )
+    is_child = models.BooleanField(_("child"), default=False)
+    accompaniment = models.CharField(
+        _("accompaniment"),
+        max_length=16,
+        choices=Accompaniment.choices,
+        default=Accompaniment.NOT_APPLICABLE,
+    )
+    story = EncryptedTextField(_("account of the exploitation"), blank=True)
+    search_ran_at = models.DateTimeField(null=True, blank=True)
+
+    sealed = models.BooleanField(default=False)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-detection_date", "id"], name="case_detection"),
+            models.Index(fields=["lead_institution", "-detection_date"], name="case_lead"),
+            models.Index(fields=["person"], name="case_person"),
+            models.Index(fields=["state"], name="case_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != CaseState.CLOSED
+
+
+class CaseAccess(models.Model):
+    """Which institutions hold a case, and why: they registered it, lead it, or received it
+    through an accepted referral (then only the shared sections). ``visible_cases`` reads
+    this table; lists order on the denormalised detection date through its index."""
+
+    class Source(models.TextChoices):
+        REGISTERED = "registered", _("Registered the case")
+        LEAD = "lead", _("Lead institution")
+        REFERRAL = "referral", _("Accepted referral")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    referral_id = models.UUIDField(null=True, blank=True)
+    sections = models.JSONField(default=list, blank=True)  # empty: every section
+    detection_date = models.DateField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["institution", "revoked_at", "-detection_date"], name="caseaccess_inst"
+            ),
+            models.Index(fields=["case", "institution"], name="caseaccess_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.institution_id}"
+
+
+class CaseTeamMember(models.Model):
+    """A named user on the case team, possibly from another institution."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_teams"
+    )
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "removed_at"], name="caseteam_user")]
+
+    def __str__(self) -> str:
+        return f"team {self.case_id}:{self.user_id}"
+
+
+class CaseSealMember(models.Model):
+    """A named user who may still see a sealed case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="seal_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="sealmember_unique")]
+
+    def __str__(self) -> str:
+        return f"seal {self.case_id}:{self.user_id}"
+
+
+class CaseTransfer(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    to_institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["transferred_at"]
+
+    def __str__(self) -> str:
+        return f"transfer {self.case_id}"
+
+
+class CaseEvent(models.Model):
+    """The case's timeline: creation, transitions, transfers, team changes, sealing."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"
+
+
+class Exploitation(models.Model):
+    """One form of exploitation in a case (a case may have several)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exploitations")
+    form = models.CharField(_("form"), max_length=20, choices=ExploitationForm.choices)
+    labour_sector = models.CharField(
+        _("sector"), max_length=20, choices=LabourSector.choices, blank=True
+    )
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("until"), null=True, blank=True)
+    country = models.CharField(_("country"), max_length=2, default=UNKNOWN_COUNTRY)
+    means_of_control = models.JSONField(_("means of control"), default=list, blank=True)
+    recruiter_relation = models.CharField(
+        _("recruiter"),
+        max_length=20,
+        choices=RecruiterRelation.choices,
+        default=RecruiterRelation.UNKNOWN,
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["form", "case"], name="exploitation_form")]
+
+    def __str__(self) -> str:
+        return self.form
+
+
+class CaseIndicator(models.Model):
+    """A screening indicator ticked for the case (the list is an editable code list)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey(
+        CodeItem,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"list_code": "indicator"},
+    )
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    noted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "indicator"], name="caseindicator_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"indicator {self.indicator_id}"

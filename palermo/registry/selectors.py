@@ -1,0 +1,314 @@
+"""Reads for the registry's pages and API: lists with filters, and record pages with exactly
+the sections the user may see. Everything starts from ``access.scope_for(user)``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from palermo.core.roles import Section
+
+from .access import Scope, scope_for
+from .codes import Sex
+from .models import (
+    Case,
+    CaseAccess,
+    CaseEvent,
+    CaseIndicator,
+    CaseTeamMember,
+    Exploitation,
+    Person,
+    PersonRelation,
+    Registration,
+)
+
+CASE_ORDERS = {
+    "-detected": ("-detection_date", "-id"),
+    "detected": ("detection_date", "id"),
+    "reference": ("reference",),
+    "state": ("state", "-detection_date", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    kind: str = ""
+    institution_id: int | None = None
+    child: bool | None = None
+    form: str = ""
+    year: int | None = None
+    state: str = ""
+
+
+def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> QuerySet[Case]:
+    qs = scope_for(user).cases()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.institution_id:
+        qs = qs.filter(
+            Exists(
+                CaseAccess.objects.filter(
+                    case=OuterRef("pk"),
+                    institution_id=filters.institution_id,
+                    revoked_at__isnull=True,
+                )
+            )
+        )
+    if filters.child is not None:
+        qs = qs.filter(is_child=filters.child)
+    if filters.form:
+        qs = qs.filter(Exists(Exploitation.objects.filter(case=OuterRef("pk"), form=filters.form)))
+    if filters.year:
+        qs = qs.filter(detection_date__year=filters.year)
+    return qs.order_by(*CASE_ORDERS.get(order, CASE_ORDERS["-detected"]))
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    sections: frozenset[str]
+    display_name: str
+    institutions: list[str]
+    forms: list[str]
+    on_team: bool
+
+    @property
+    def shows_identity(self) -> bool:
+        return Section.IDENTITY in self.sections
+
+
+def case_rows(user: Any, cases: list[Case]) -> list[CaseRow]:
+    """Rows for a page of cases, in a fixed number of queries (no N+1)."""
+    scope = scope_for(user)
+    ids = [c.pk for c in cases]
+    access: dict[Any, list[CaseAccess]] = defaultdict(list)
+    for row in CaseAccess.objects.filter(case_id__in=ids, revoked_at__isnull=True).select_related(
+        "institution"
+    ):
+        access[row.case_id].append(row)
+    forms: dict[Any, list[str]] = defaultdict(list)
+    for case_id, form in Exploitation.objects.filter(case_id__in=ids).values_list(
+        "case_id", "form"
+    ):
+        forms[case_id].append(form)
+    rows = []
+    for case in cases:
+        sections = scope.case_sections(case, access[case.pk])
+        if Section.IDENTITY in sections:
+            reg = case.registration
+            display = f"{reg.first_name} {reg.last_name}".strip()
+        else:
+            display = case.person.pseudonym
+        institutions = sorted({a.institution.name for a in access[case.pk]})
+        rows.append(
+            CaseRow(
+                case,
+                sections,
+                display,
+                institutions,
+                sorted(set(forms[case.pk])),
+                case.pk in scope.team_case_ids,
+            )
+        )
+    return rows
+
+
+def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("person", "registration", "lead_institution")
+
+
+@dataclass
+class RegistrationView:
+    registration: Registration
+    sections: frozenset[str]
+
+    def shows(self, section: str) -> bool:
+        return section in self.sections
+
+
+@dataclass
+class CaseView:
+    case: Case
+    sections: frozenset[str]
+    on_team: bool
+    access: list[CaseAccess] = field(default_factory=list)
+
+    def shows(self, section: str) -> bool:
+        return section in self.sections
+
+
+@dataclass
+class PersonView:
+    person: Person
+    is_child: bool
+    on_team: bool
+    registrations: list[RegistrationView]
+    cases: list[CaseView]
+    relations: list[tuple[str, PersonRelation, Person, str]]
+
+    @property
+    def display_name(self) -> str:
+        for view in self.registrations:
+            if view.shows(Section.IDENTITY):
+                r = view.registration
+                return f"{r.first_name} {r.last_name}".strip()
+        return self.person.pseudonym
+
+    @property
+    def sections(self) -> frozenset[str]:
+        found: set[str] = set()
+        for view in [*self.registrations, *self.cases]:
+            found |= view.sections
+        return frozenset(found)
+
+
+def person_view(user: Any, person: Person) -> PersonView:
+    """A person's record as this user may see it. The caller has checked ``person`` is visible."""
+    scope = scope_for(user)
+    cases = list(
+        scope.cases().filter(person=person).select_related("lead_institution", "registration")
+    )
+    access: dict[Any, list[CaseAccess]] = defaultdict(list)
+    for row in CaseAccess.objects.filter(case__in=cases, revoked_at__isnull=True).select_related(
+        "institution"
+    ):
+        access[row.case_id].append(row)
+    my_institution = scope.principal.institution_id
+    case_views = [
+        CaseView(
+            c,
+            scope.case_sections(c, [a for a in access[c.pk] if a.institution_id == my_institution]),
+            c.pk in scope.team_case_ids,
+            access[c.pk],
+        )
+        for c in cases
+    ]
+    is_child = any(c.is_child for c in cases)
+    on_team = any(v.on_team for v in case_views)
+    shared: dict[Any, set[str]] = defaultdict(set)
+    for view in case_views:
+        shared[view.case.registration_id] |= set(view.sections)
+    registrations = Registration.objects.filter(person=person).select_related(
+        "institution", "shelter"
+    )
+    views = []
+    for registration in registrations:
+        sections = scope.registration_sections(
+            registration, child=is_child, on_team=on_team, shared=shared.get(registration.pk, ())
+        )
+        if sections - {Section.METADATA}:
+            views.append(RegistrationView(registration, sections))
+    relations = _relations(scope, person)
+    return PersonView(person, is_child, on_team, views, case_views, relations)
+
+
+def _relations(scope: Scope, person: Person) -> list[tuple[str, PersonRelation, Person, str]]:
+    """Relations to persons the user can also see; others are not shown at all."""
+    rows = list(
+        PersonRelation.objects.filter(ended_at__isnull=True, from_person=person).select_related(
+            "to_person"
+        )
+    ) + list(
+        PersonRelation.objects.filter(ended_at__isnull=True, to_person=person).select_related(
+            "from_person"
+        )
+    )
+    others = {r.to_person_id if r.from_person_id == person.pk else r.from_person_id for r in rows}
+    visible = set(scope.persons().filter(pk__in=others).values_list("pk", flat=True))
+    result = []
+    for relation in rows:
+        outgoing = relation.from_person_id == person.pk
+        other = relation.to_person if outgoing else relation.from_person
+        if other.pk in visible:
+            result.append(("out" if outgoing else "in", relation, other, other.pseudonym))
+    return result
+
+
+def case_detail(case: Case) -> dict[str, Any]:
+    """Everything a case page lists (sections decide what is shown)."""
+    return {
+        "exploitations": list(Exploitation.objects.filter(case=case)),
+        "indicators": list(CaseIndicator.objects.filter(case=case).select_related("indicator")),
+        "events": list(CaseEvent.objects.filter(case=case).select_related("actor", "institution")),
+        "team": list(
+            CaseTeamMember.objects.filter(case=case, removed_at__isnull=True).select_related(
+                "user", "institution"
+            )
+        ),
+        "transfers": list(case.transfers.select_related("from_institution", "to_institution")),
+    }
+
+
+def persons_for(user: Any) -> QuerySet[Person]:
+    return scope_for(user).persons().order_by("-created_at", "pk")
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    display_name: str
+    sex: str
+    birth_year: int | None
+    citizenship: str
+    child: bool
+    case_count: int
+
+
+def person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
+    """Rows for a page of persons in a fixed number of queries."""
+    scope = scope_for(user)
+    ids = [p.pk for p in persons]
+    cases = list(
+        scope.cases()
+        .filter(person_id__in=ids)
+        .select_related("registration")
+        .prefetch_related(
+            Prefetch(
+                "access",
+                queryset=CaseAccess.objects.filter(
+                    institution_id=scope.principal.institution_id, revoked_at__isnull=True
+                ),
+                to_attr="my_access",
+            )
+        )
+    )
+    by_person: dict[Any, list[Case]] = defaultdict(list)
+    for case in cases:
+        by_person[case.person_id].append(case)
+    own = defaultdict(list)
+    for registration in Registration.objects.filter(
+        person_id__in=ids, institution_id=scope.principal.institution_id
+    ).order_by("-registered_at"):
+        own[registration.person_id].append(registration)
+    rows = []
+    for person in persons:
+        person_cases = by_person[person.pk]
+        child = any(c.is_child for c in person_cases)
+        on_team = any(c.pk in scope.team_case_ids for c in person_cases)
+        candidates: list[tuple[Registration, frozenset[str]]] = [
+            (c.registration, scope.case_sections(c, c.my_access)) for c in person_cases
+        ] + [
+            (r, scope.registration_sections(r, child=child, on_team=on_team))
+            for r in own[person.pk]
+        ]
+        shown = next((r for r, s in candidates if Section.IDENTITY in s), None)
+        any_reg = shown or (candidates[0][0] if candidates else None)
+        rows.append(
+            PersonRow(
+                person=person,
+                display_name=f"{shown.first_name} {shown.last_name}".strip()
+                if shown
+                else person.pseudonym,
+                sex=str(Sex(shown.sex).label) if shown else "",
+                birth_year=shown.birth_year if shown else None,
+                citizenship=any_reg.citizenship if shown and any_reg else "",
+                child=child,
+                case_count=len(person_cases),
+            )
+        )
+    return rows

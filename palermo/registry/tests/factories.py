@@ -1,0 +1,65 @@
+"""Registering test persons through the real service (so every rule and index applies)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from palermo.core.roles import Capability, Role
+from palermo.registry.models import Case
+from palermo.registry.services import CaseInput, ExploitationInput, IdentityInput, person_register
+from palermo.testing.factories import InstitutionFactory, member
+
+PERSONAL = (Capability.SERVICE_PROVIDER,)
+
+
+def registrar(**kwargs: Any):
+    kwargs.setdefault("capabilities", PERSONAL)
+    return member((Role.REGISTRAR, Role.CASE_WORKER), **kwargs)
+
+
+def register(
+    actor,
+    first: str = "Arta",
+    last: str = "Krasniqi",
+    *,
+    person=None,
+    child: bool = False,
+    kind: str = "nrm",
+    document_number: str = "",
+    detection: date | None = None,
+    **identity: Any,
+) -> Case:
+    detection = detection or timezone.localdate() - timedelta(days=30)
+    identity.setdefault("sex", "female")
+    if "date_of_birth" not in identity and "birth_year" not in identity and "age" not in identity:
+        identity["date_of_birth"] = detection - timedelta(days=(14 if child else 30) * 365)
+    return person_register(
+        actor=actor,
+        identity=IdentityInput(
+            first_name=first,
+            last_name=last,
+            citizenship=identity.pop("citizenship", "XK"),
+            document_type="passport" if document_number else "none",
+            document_number=document_number,
+            **identity,
+        ),
+        case=CaseInput(
+            kind=kind,
+            detection_date=detection,
+            detection_source="police",
+            accompaniment="unaccompanied" if child else "not_applicable",
+            story="Recruited with a false job offer.",
+            exploitations=[
+                ExploitationInput(form="sexual", country="XK", means_of_control=["threats"])
+            ],
+        ),
+        person=person,
+        search_ran_at=timezone.now(),
+    )
+
+
+def other_institution_user(roles=(Role.REGISTRAR, Role.CASE_WORKER), **kwargs: Any):
+    return member(roles, institution=InstitutionFactory(capabilities=PERSONAL), **kwargs)
