@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError
 from palermo.accounts.api import router as accounts_router
 from palermo.accounts.api_auth import TokenAuth
 from palermo.institutions.api import router as institutions_router
+from palermo.nrm.api import router as nrm_router
 from palermo.registry.api import router as registry_router
 
 
@@ -81,3 +82,4 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 api.add_router("", accounts_router)
 api.add_router("", institutions_router)
 api.add_router("", registry_router)
+api.add_router("", nrm_router)

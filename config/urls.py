@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("palermo.accounts.urls")),
     path("institutions/", include("palermo.institutions.urls")),
     path("registry/", include("palermo.registry.urls")),
+    path("nrm/", include("palermo.nrm.urls")),
     path("", include("palermo.core.urls")),
 ]

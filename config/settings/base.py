@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "palermo.institutions",
     "palermo.accounts",
     "palermo.registry",
+    "palermo.nrm",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,8 @@ TIME_ZONE = os.environ.get("PALERMO_TIME_ZONE", "Europe/Belgrade")
 # The instance: which country it serves (ISO 3166-1 alpha-2; XK for Kosovo*).
 PALERMO_COUNTRY = os.environ.get("PALERMO_COUNTRY", "XK")
 PALERMO_INSTANCE_NAME = os.environ.get("PALERMO_INSTANCE_NAME", "Palermo")
+# Links in e-mails point here (notifications carry a link, never a name).
+PALERMO_BASE_URL = os.environ.get("PALERMO_BASE_URL", "http://127.0.0.1:8000")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -4,6 +4,7 @@ as the policy says; without a token every operation answers 401 JSON, never a re
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -33,7 +34,28 @@ def concrete(path: str) -> str:
     institution = InstitutionFactory()
     path = re.sub(r"\{institution_id\}", str(institution.pk), path)
     # Registry records that do not exist: an allowed role gets 404, a refused one 403.
-    return re.sub(r"\{(person|case)_id\}", "00000000-0000-0000-0000-000000000001", path)
+    return re.sub(
+        r"\{(?:uuid:)?(person|case|referral)_id\}", "00000000-0000-0000-0000-000000000001", path
+    )
+
+
+# A valid body for each operation that takes one, so that the policy (not the body's
+# validation) decides; a new POST operation without an entry here fails the test below.
+UUID = "00000000-0000-0000-0000-000000000001"
+SAMPLE_BODIES = {
+    "/api/v1/persons/search": {"last_name": "Krasniqi"},
+    "/api/v1/cases/{case_id}/transitions": {"to_state": "closed"},
+    "/api/v1/referrals": {"case_id": UUID, "to_institution_id": 1, "service_type": "shelter"},
+    **{
+        f"/api/v1/referrals/{{referral_id}}/{a}": {"reason": "A reason of some length"}
+        for a in ("accept", "decline", "withdraw", "complete", "end")
+    },
+}
+
+
+def test_every_operation_with_a_body_has_a_sample_body():
+    missing = [p for m, p, op in operations() if "requestBody" in op and p not in SAMPLE_BODIES]
+    assert missing == []
 
 
 def test_every_operation_declares_its_access():
@@ -67,7 +89,7 @@ def test_each_role_gets_exactly_what_the_policy_allows(role):
     for method, path, op in operations():
         action, _sep, section = op["x-palermo-access"].partition(":")
         allowed = action == "any-token" or policy.allows({role}, ALL_CAPABILITIES, action, section)
-        body = "{}" if method == "POST" else ""
+        body = json.dumps(SAMPLE_BODIES.get(path, {})) if method == "POST" else ""
         response = client.generic(method, concrete(path), body, content_type="application/json")
         ok = response.status_code in (200, 404, 422) if allowed else response.status_code == 403
         if not ok:

@@ -20,7 +20,12 @@ def principal(request: HttpRequest) -> dict[str, Any]:
     p = principal_of(user)
     institutions = list(Institution.objects.filter(pk__in=p.institution_ids).order_by("name"))
     active = next((i for i in institutions if i.pk == p.institution_id), None)
+    from palermo.core.models import Notification
+
     return {
+        "unread_notifications": Notification.objects.filter(
+            user=user, read_at__isnull=True
+        ).count(),
         "principal_ready": True,
         "active_institution": active,
         "user_institutions": institutions,

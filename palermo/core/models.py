@@ -164,3 +164,28 @@ class CodeItem(models.Model):
             or self.labels.get("en")
             or self.code
         )
+
+
+class Notification(models.Model):
+    """An in-app message to one user: a short text and a link — never personal data, so that
+    it can also go out by e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    institution_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=48)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.kind

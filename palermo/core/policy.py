@@ -96,6 +96,42 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("person.access_report", NO_SECTION): _r(R.AUDITOR, why="who read a record, ids only"),
     ("duplicate.review", NO_SECTION): _r(R.COORDINATOR, caps={Capability.COORDINATION}),
+    # --- the National Referral Mechanism (palermo.nrm) --------------------------
+    ("nrm.T1", NO_SECTION): _r(
+        R.REGISTRAR, R.INVESTIGATOR, R.CASE_WORKER, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("nrm.T2", NO_SECTION): _r(R.CASE_WORKER, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION),
+    ("nrm.T3", NO_SECTION): _r(R.CASE_WORKER, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION),
+    ("nrm.T4", NO_SECTION): _r(R.SUPERVISOR, caps={Capability.IDENTIFYING_AUTHORITY}),
+    ("nrm.T5", NO_SECTION): _r(R.SUPERVISOR, caps={Capability.IDENTIFYING_AUTHORITY}),
+    ("nrm.T6", NO_SECTION): _r(R.SUPERVISOR, caps={Capability.IDENTIFYING_AUTHORITY}),
+    ("nrm.T7", NO_SECTION): _r(R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION),
+    ("nrm.T8", NO_SECTION): _r(R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION),
+    ("nrm.T9", NO_SECTION): _r(R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION),
+    ("referral.send", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("referral.respond", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION, why="intake users"
+    ),
+    ("referral.withdraw", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("referral.close", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("referral.list", NO_SECTION): _r(*RECORD_READERS, caps=PERSONAL_DATA_INSTITUTION),
+    ("consent.record", NO_SECTION): _r(
+        R.REGISTRAR, R.CASE_WORKER, R.SUPERVISOR, R.INVESTIGATOR, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("track.record", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, R.VICTIM_ADVOCATE, caps=PERSONAL_DATA_INSTITUTION
+    ),
+    ("child.bid.record", NO_SECTION): _r(
+        R.CASE_WORKER, R.SUPERVISOR, caps=PERSONAL_DATA_INSTITUTION, why="best interests"
+    ),
+    ("nrm.settings", NO_SECTION): _r(R.COORDINATOR, caps={Capability.COORDINATION}),
+    ("nrm.oversight", NO_SECTION): _r(R.COORDINATOR, caps={Capability.COORDINATION}),
     # --- person records, section by section (scope decided by the registry) ------
     ("person.read", S.METADATA): _r(
         *RECORD_READERS, R.COORDINATOR, caps=PERSONAL_DATA_INSTITUTION, why="oversight"

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("notifications/", views.notifications, name="notifications"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),

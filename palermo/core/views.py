@@ -35,7 +35,7 @@ from .selectors import (
     label_entries,
 )
 from .services import break_glass_review, code_item_save
-from .web import public, requires
+from .web import login_only, public, requires
 
 
 @public
@@ -301,3 +301,19 @@ def code_item_edit(request: HttpRequest, list_code: str, pk: int) -> HttpRespons
         {"item": item, "list_label": CODE_LISTS[list_code], "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_only
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; opening the page marks them read."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from .models import Notification
+
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page.object_list if n.read_at is None]
+    response = render(request, "core/notifications.html", {"page": page, "unread": set(unread)})
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

@@ -55,7 +55,7 @@ def institution_list(request: HttpRequest) -> QuerySet[Institution]:
 
 
 @router.get(
-    "/institutions/{institution_id}",
+    "/institutions/{int:institution_id}",
     response=InstitutionOut,
     summary="One institution",
     openapi_extra={"x-palermo-access": "institution.list"},

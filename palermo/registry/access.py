@@ -135,7 +135,7 @@ class Scope:
         for row in access_rows:
             if row.institution_id != self.principal.institution_id or row.revoked_at:
                 continue
-            if row.source == CaseAccess.Source.REFERRAL and row.sections:
+            if row.sections:  # a referral or a child-protection notice: listed sections only
                 base |= set(row.sections) | {Section.METADATA}
             else:
                 base |= ALL_SECTIONS

@@ -190,6 +190,7 @@ def _person_identity(rng: random.Random, today: date, *, child: bool) -> Identit
         birth_year=birth.year if 0.8 <= precision < 0.92 else None,
         age=age if precision >= 0.92 else None,
         citizenship=citizenship,
+        municipality=rng.choice(["Prishtinë/Priština", "Prizren", "Ferizaj/Uroševac", ""]),
         place_of_birth=rng.choice(
             ["", "Prizren", "Pejë", "Chișinău", "Lagos", "Kharkiv", "Niš", "Tetovo"]
         ),

@@ -90,6 +90,12 @@ class IdentityForm(Form):
     )
     citizenship = country_field(_("Citizenship"), initial=countries.UNKNOWN)
     place_of_birth = forms.CharField(label=_("Place of birth"), max_length=100, required=False)
+    municipality = forms.CharField(
+        label=_("Municipality of residence"),
+        max_length=100,
+        required=False,
+        help_text=_("For a child, its centre for social work is notified."),
+    )
     languages = forms.CharField(label=_("Languages spoken"), max_length=100, required=False)
     document_type = forms.ChoiceField(
         label=_("Identity document"), choices=DocumentType.choices, initial=DocumentType.NONE

@@ -63,6 +63,16 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
             "attachment_create",
         )
     },
+    **{
+        f"nrm:{name}": (lambda: {"pk": "00000000-0000-0000-0000-000000000001"})
+        for name in ("referral_new", "consent_new", "track_new", "best_interests_new", "referral")
+    },
+    "nrm:transition": lambda: {"pk": "00000000-0000-0000-0000-000000000001", "to_state": "closed"},
+    "nrm:referral_action": lambda: {
+        "pk": "00000000-0000-0000-0000-000000000001",
+        "action": "accept",
+    },
+    "nrm:consent_withdraw": lambda: {"pk": 999999},
     "registry:case_team_remove": lambda: {
         "pk": "00000000-0000-0000-0000-000000000001",
         "member_id": 1,

@@ -78,6 +78,9 @@ class Case(models.Model):
     )
     story = EncryptedTextField(_("account of the exploitation"), blank=True)
     search_ran_at = models.DateTimeField(null=True, blank=True)
+    # NRM bookkeeping (palermo.nrm moves cases between states).
+    previous_state = models.CharField(max_length=24, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=40, blank=True)
 
     sealed = models.BooleanField(default=False)
     sealed_at = models.DateTimeField(null=True, blank=True)
@@ -110,10 +113,11 @@ class CaseAccess(models.Model):
         REGISTERED = "registered", _("Registered the case")
         LEAD = "lead", _("Lead institution")
         REFERRAL = "referral", _("Accepted referral")
+        CHILD_PROTECTION = "child_protection", _("Centre for social work of a child")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access")
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
-    source = models.CharField(max_length=12, choices=Source.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
     referral_id = models.UUIDField(null=True, blank=True)
     sections = models.JSONField(default=list, blank=True)  # empty: every section
     detection_date = models.DateField()
@@ -209,6 +213,24 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.case_id}"
 
+    KIND_LABELS = {
+        "created": _("Registered"),
+        "transition": _("State changed"),
+        "transferred": _("Lead transferred"),
+        "team.added": _("Added to the team"),
+        "team.removed": _("Removed from the team"),
+        "sealed": _("Sealed"),
+        "unsealed": _("Unsealed"),
+    }
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def to_state_label(self) -> str:
+        return str(CaseState(self.to_state).label) if self.to_state in CaseState.values else ""
+
 
 class Exploitation(models.Model):
     """One form of exploitation in a case (a case may have several)."""
@@ -234,6 +256,16 @@ class Exploitation(models.Model):
 
     def __str__(self) -> str:
         return self.form
+
+    @property
+    def means_labels(self) -> list[str]:
+        from ..codes import MeansOfControl
+
+        return [
+            str(MeansOfControl(m).label)
+            for m in self.means_of_control
+            if m in MeansOfControl.values
+        ]
 
 
 class CaseIndicator(models.Model):

@@ -66,6 +66,12 @@ class Registration(models.Model):
     )
     citizenship = models.CharField(_("citizenship"), max_length=2, default=UNKNOWN_COUNTRY)
     place_of_birth = models.CharField(_("place of birth"), max_length=100, blank=True)
+    municipality = models.CharField(
+        _("municipality of residence"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a child, the centre for social work of this municipality is notified."),
+    )
     languages = models.CharField(_("languages"), max_length=100, blank=True)
     presumed_minor = models.BooleanField(
         _("presumed to be a child"),

@@ -67,6 +67,7 @@ class IdentityInput:
     age: int | None = None  # estimated age on the detection date, when nothing better is known
     citizenship: str = "ZZ"
     place_of_birth: str = ""
+    municipality: str = ""
     other_names: str = ""
     languages: str = ""
     presumed_minor: bool = False
@@ -210,6 +211,7 @@ def build_registration(
         dob_precision=precision,
         citizenship=identity.citizenship.upper(),
         place_of_birth=identity.place_of_birth.strip(),
+        municipality=identity.municipality.strip(),
         languages=identity.languages.strip(),
         presumed_minor=identity.presumed_minor,
         document_type=identity.document_type,
@@ -318,6 +320,8 @@ def person_register(
     DuplicateAlert.objects.filter(
         pk__in=list(alert_ids), searched_by=actor, new_registration__isnull=True
     ).update(new_registration=registration)
+    if is_child:
+        notify_child_protection(record, registration)
     if new_person:
         audit.record(actor, "person.created", person, channel=channel)
     audit.record(
@@ -337,3 +341,57 @@ def person_register(
         channel=channel,
     )
     return record
+
+
+def notify_child_protection(case: Case, registration: Registration) -> None:
+    """Every child case is made known to the centre for social work of the child's
+    municipality (metadata access and a notification); without a match, to the coordinator."""
+    from django.urls import reverse
+
+    from palermo.accounts.models import User
+    from palermo.core.notify import notify
+    from palermo.core.roles import Role
+
+    centres = list(
+        Institution.objects.filter(
+            active=True,
+            capabilities__capability=Capability.CHILD_PROTECTION,
+            municipality__iexact=registration.municipality.strip(),
+        ).exclude(pk=case.registering_institution_id)
+        if registration.municipality.strip()
+        else []
+    )
+    url = reverse("registry:case", args=[case.pk])
+    for centre in centres:
+        CaseAccess.objects.create(
+            case=case,
+            institution=centre,
+            source=CaseAccess.Source.CHILD_PROTECTION,
+            sections=["metadata"],
+            detection_date=case.detection_date,
+        )
+        users = User.objects.filter(
+            is_active=True,
+            memberships__institution=centre,
+            memberships__role__in=[Role.SUPERVISOR, Role.CASE_WORKER],
+        ).distinct()
+        notify(
+            users,
+            kind="child.case",
+            text=_("A child case in your municipality: %(ref)s") % {"ref": case.reference},
+            url=url,
+            institution_id=centre.pk,
+        )
+    if not centres:
+        coordinators = User.objects.filter(
+            is_active=True,
+            memberships__role=Role.COORDINATOR,
+            memberships__institution__capabilities__capability=Capability.COORDINATION,
+        ).distinct()
+        notify(
+            coordinators,
+            kind="child.case.unmatched",
+            text=_("A child case with no centre for social work matched: %(ref)s")
+            % {"ref": case.reference},
+            url=url,
+        )
