@@ -1,0 +1,180 @@
+"""Search before create: matches in scope across scripts and spellings; nothing leaks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from palermo.core.models import AuditEntry
+from palermo.core.roles import Capability, Role
+from palermo.registry.models import DuplicateAlert
+from palermo.registry.search import SearchQuery, search_persons
+from palermo.testing.factories import member
+
+from .factories import other_institution_user, register, registrar
+
+pytestmark = pytest.mark.django_db
+
+
+def found(actor, **query):
+    return [m.person_id for m in search_persons(actor=actor, query=SearchQuery(**query)).matches]
+
+
+@pytest.mark.parametrize(
+    ("registered", "typed"),
+    [
+        (("Милица", "Јовановић"), ("Milica", "Jovanovic")),  # Serbian Cyrillic vs Latin
+        (("Milica", "Jovanović"), ("Milica", "Jovanovic")),  # diacritics dropped
+        (("Arta", "Krasniqi"), ("Arta", "Krasniki")),  # typo
+        (("Arta", "Krasniqi"), ("Krasniqi", "Arta")),  # swapped
+        (("Oleksandr", "Kovalenko"), ("Олександр", "Коваленко")),  # Ukrainian Cyrillic
+    ],
+)
+def test_finds_the_same_person_across_scripts_and_spellings(registered, typed):
+    actor = registrar()
+    case = register(actor, *registered)
+    dob = case.registration.date_of_birth
+    assert case.person_id in found(
+        actor, first_name=typed[0], last_name=typed[1], date_of_birth=dob
+    )
+
+
+def test_finds_by_exact_document_number_without_decrypting():
+    actor = registrar()
+    case = register(actor, "Drita", "Berisha", document_number="AB 1234567")
+    assert found(actor, document_number="ab1234567") == [case.person_id]
+
+
+def test_out_of_scope_matches_are_never_revealed_and_alert_the_coordinator(client_for):
+    owner = registrar()
+    case = register(owner, "Милица", "Јовановић")
+    other = other_institution_user()
+    assert (
+        found(
+            other,
+            first_name="Milica",
+            last_name="Jovanovic",
+            date_of_birth=case.registration.date_of_birth,
+        )
+        == []
+    )
+    alert = DuplicateAlert.objects.get()
+    assert alert.existing_person_id == case.person_id
+    assert alert.searching_institution_id == other.principal.institution_id
+
+
+def _search_page(client: Client, **data) -> str:
+    page = client.post("/registry/search/", data).content.decode()
+    # Remove what differs between any two requests (CSRF and signed tokens).
+    return re.sub(r'value="[^"]{20,}"', 'value=""', page)
+
+
+def test_the_page_is_identical_whether_or_not_something_matches_elsewhere(client_for):
+    """Not even a count such as "one more match elsewhere": the searcher's page is the same."""
+    other = other_institution_user()
+    client = client_for(other)
+    query = {"first_name": "Milica", "last_name": "Jovanovic", "birth_year": "1994"}
+    before = _search_page(client, **query)
+    register(registrar(), "Милица", "Јовановић", birth_year=1994)
+    after = _search_page(client, **query)
+    assert before == after
+    assert "No likely match in your records." in after
+
+
+def test_the_api_search_does_not_reveal_other_institutions_either():
+    from palermo.accounts.tokens import token_issue
+
+    register(registrar(), "Arta", "Krasniqi", birth_year=1990)
+    other = other_institution_user()
+    token = token_issue(actor=other, user=other, name="t", days=1)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(
+        "/api/v1/persons/search",
+        {"first_name": "Arta", "last_name": "Krasniqi", "birth_year": 1990},
+        content_type="application/json",
+    )
+    assert response.json() == {"items": [], "count": 0}
+
+
+def test_names_are_posted_never_in_urls_or_the_audit_trail(client_for):
+    actor = registrar()
+    client = client_for(actor)
+    assert (
+        client.get("/registry/search/", {"last_name": "Krasniqi"}).status_code == 200
+    )  # a GET searches nothing
+    client.post("/registry/search/", {"first_name": "Arta", "last_name": "Krasniqi"})
+    entry = AuditEntry.objects.filter(action="person.searched").get()
+    assert "Krasniqi" not in str(entry.ids) + str(entry.fields) + entry.object_id
+    assert set(entry.fields) == {"first_name", "last_name"}
+
+
+def test_a_search_without_any_name_or_document_is_refused(client_for):
+    response = client_for(registrar()).post("/registry/search/", {"sex": "female"})
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action="person.searched").exists()
+
+
+def test_roles_that_do_not_register_cannot_search(client_for):
+    for role in (Role.ANALYST, Role.AUDITOR, Role.ADMIN, Role.COORDINATOR, Role.VICTIM_ADVOCATE):
+        user = member(role, capabilities=(Capability.SERVICE_PROVIDER,))
+        assert client_for(user).post("/registry/search/", {"last_name": "A"}).status_code == 403
+
+
+def test_register_under_a_match_adds_a_registration_to_the_same_person(client_for):
+    actor = registrar()
+    case = register(actor, "Arta", "Krasniqi")
+    client = client_for(actor)
+    page = client.post("/registry/search/", {"first_name": "Arta", "last_name": "Krasniki"})
+    token = page.context["token"]
+    start = client.post(
+        "/registry/register/",
+        {
+            "token": token,
+            "person": str(case.person_id),
+            "first_name": "Arta",
+            "last_name": "Krasniki",
+        },
+    )
+    assert start.status_code == 200
+    assert start.context["identity_form"].initial["last_name"] == "Krasniki"
+    saved = client.post(
+        "/registry/register/",
+        {
+            "token": token,
+            "person": str(case.person_id),
+            "step": "save",
+            "id-first_name": "Arta",
+            "id-last_name": "Krasniki",
+            "id-sex": "female",
+            "id-citizenship": "XK",
+            "id-document_type": "none",
+            "case-kind": "nrm",
+            "case-detection_date": "2026-01-10",
+            "case-detection_source": "hotline",
+            "case-country_of_exploitation": "XK",
+            "case-trafficking_scope": "internal",
+            "case-accompaniment": "unknown",
+            "ex0-form": "labour",
+            "ex0-country": "XK",
+            "ex0-recruiter_relation": "employer",
+            "ex1-country": "ZZ",
+            "ex1-recruiter_relation": "unknown",
+        },
+    )
+    assert saved.status_code == 302
+    case.person.refresh_from_db()
+    assert case.person.registrations.count() == 2
+    assert case.person.cases.count() == 2
+
+
+def test_a_token_cannot_be_used_to_attach_to_a_person_that_was_not_shown(client_for):
+    actor = registrar()
+    client = client_for(actor)
+    page = client.post("/registry/search/", {"first_name": "Nobody", "last_name": "Nowhere"})
+    stranger = register(registrar(), "Vjosa", "Gashi")
+    response = client.post(
+        "/registry/register/", {"token": page.context["token"], "person": str(stranger.person_id)}
+    )
+    assert response.status_code == 404
