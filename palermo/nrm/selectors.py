@@ -38,10 +38,14 @@ def deadlines_for(user: Any) -> list[Deadline]:
     kinds = [kind for kind, roles in DEADLINE_ROLES.items() if roles & principal.roles]
     if not kinds or principal.institution_id is None:
         return []
+    from django.db.models import Q
+
     visible = scope_for(user).cases().values("pk")
+    # A referral waiting for an answer is the receiver's to act on before it may see the case.
+    reachable = Q(case__in=visible) | Q(kind=DeadlineKind.REFERRAL_RESPONSE_DUE)
     return list(
         open_deadlines()
-        .filter(institution_id=principal.institution_id, kind__in=kinds, case__in=visible)
+        .filter(reachable, institution_id=principal.institution_id, kind__in=kinds)
         .select_related("case")
         .order_by("due_at")[:50]
     )
