@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 
 from palermo.accounts.api import router as accounts_router
 from palermo.accounts.api_auth import TokenAuth
@@ -26,7 +26,7 @@ def staff_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_authenticated or (
-            user.needs_second_factor() and not user.is_verified()  # type: ignore[union-attr]
+            user.needs_second_factor() and not user.is_verified()  # type: ignore[attr-defined]
         ):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -60,6 +60,16 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     )
     response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """A body that is not JSON is malformed input like any other: 422, as docs/api.md says."""
+    if exc.status_code == 400:
+        return api.create_response(
+            request, {"detail": {"body": ["The body is not valid JSON."]}}, status=422
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

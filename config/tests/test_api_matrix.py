@@ -119,3 +119,13 @@ def test_the_api_documentation_needs_a_finished_sign_in():
     full = sign_in(Client(), user)
     assert full.get("/api/v1/docs").status_code == 200
     assert Client().get("/api/v1/docs").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_answers_422():
+    user = member(Role.REGISTRAR, capabilities=tuple(ALL_CAPABILITIES))
+    token = token_issue(actor=user, user=user, name="x", days=1)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post("/api/v1/persons/search", "not json", content_type="application/json")
+    assert response.status_code == 422
+    assert "body" in response.json()["detail"]

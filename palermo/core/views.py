@@ -311,7 +311,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
     from .models import Notification
 
-    qs = Notification.objects.filter(user=request.user).order_by("-created_at")
+    qs = Notification.objects.filter(user_id=request.user.pk or 0).order_by("-created_at")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     unread = [n.pk for n in page.object_list if n.read_at is None]
     response = render(request, "core/notifications.html", {"page": page, "unread": set(unread)})

@@ -61,7 +61,7 @@ def institution_save(
         raise ValidationError({"code": _("Another institution already uses this code.")})
     creating = institution is None
     if (
-        not creating
+        institution is not None
         and institution.active
         and not active
         and actor is not None

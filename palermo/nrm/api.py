@@ -6,8 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -155,26 +157,30 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
     openapi_extra={"x-palermo-access": "referral.send"},
     summary="Send a referral",
 )
-def referral_create(request: HttpRequest, body: ReferralIn) -> tuple[int, Referral]:
+def referral_create(request: HttpRequest, body: ReferralIn) -> Status[Referral]:
     ensure_can(request.user, "referral.send")
     case = _case(request, body.case_id)
     institution = Institution.objects.filter(pk=body.to_institution_id).first()
     if institution is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"to_institution_id": ["Unknown institution."]})
-    referral = services.referral_send(
-        actor=request.user,
-        case=case,
-        to_institution=institution,
-        service_type=body.service_type,
-        sections=body.sections,
-        urgent_without_consent=body.urgent_without_consent,
-        urgency_justification=body.urgency_justification,
-        note=body.note,
-        channel="api",
-    )
-    return 201, referral
+        raise ValidationError({"to_institution_id": [_("Unknown institution.")]})
+    try:
+        referral = services.referral_send(
+            actor=request.user,
+            case=case,
+            to_institution=institution,
+            service_type=body.service_type,
+            sections=body.sections,
+            urgent_without_consent=body.urgent_without_consent,
+            urgency_justification=body.urgency_justification,
+            note=body.note,
+            channel="api",
+        )
+    except ValidationError as exc:
+        # The service names the form's field; the API's body calls it ``to_institution_id``.
+        if hasattr(exc, "error_dict") and "to_institution" in exc.error_dict:
+            exc.error_dict["to_institution_id"] = exc.error_dict.pop("to_institution")
+        raise
+    return Status(201, referral)
 
 
 ACTIONS = {
@@ -206,7 +212,12 @@ ACTIONS = {
 
 
 def _action_endpoint(name: str, action: str, handler: Any) -> None:
-    def endpoint(request: HttpRequest, referral_id: uuid.UUID, body: ReasonIn) -> Referral:
+    # The body is optional: accepting or completing needs no reason, and a client may send
+    # nothing at all; a missing reason is then refused by the service, on ``reason``.
+    def endpoint(
+        request: HttpRequest, referral_id: uuid.UUID, body: ReasonIn | None = None
+    ) -> Referral:
+        body = body or ReasonIn()
         ensure_can(request.user, action)
         referral = (
             visible_referrals(request.user).select_related("case").filter(pk=referral_id).first()

@@ -210,9 +210,7 @@ def seed_nrm(ctx: DemoContext) -> None:
     )
     referral_accept(actor=shelter_sup, referral=r5, channel="cli")
     # A withdrawn consent: the shelter's access to cases[13] ends at once.
-    consent_withdraw(
-        actor=worker, consent=Consent.objects.filter(case=cases[13]).first(), channel="cli"
-    )
+    consent_withdraw(actor=worker, consent=Consent.objects.get(case=cases[13]), channel="cli")
     _children(ctx, worker)
 
 

@@ -35,7 +35,7 @@ def case_nrm_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any
     return "nrm/_case_panel.html", context
 
 
-LABELS = {
+LABELS: dict[str, Any] = {
     DeadlineKind.REFERRAL_DUE: _("Refer case %(ref)s to the identifying authority"),
     DeadlineKind.REFLECTION_END: _(
         "Reflection period of case %(ref)s ends: decide on identification"

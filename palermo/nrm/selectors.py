@@ -40,11 +40,18 @@ def deadlines_for(user: Any) -> list[Deadline]:
         return []
     from django.db.models import Q
 
+    from .access import visible_referrals
+
     visible = scope_for(user).cases().values("pk")
-    # A referral waiting for an answer is the receiver's to act on before it may see the case.
-    reachable = Q(case__in=visible) | Q(kind=DeadlineKind.REFERRAL_RESPONSE_DUE)
+    # A referral waiting for an answer is the receiver's to act on before it may see the case:
+    # it is reached through the referral (which the receiver sees), not through the case.
+    # Both scopes leave a sealed case to its named users, who keep their reminders.
+    reachable = Q(case__in=visible) | Q(
+        kind=DeadlineKind.REFERRAL_RESPONSE_DUE,
+        referral__in=visible_referrals(user).values("pk"),
+    )
     return list(
-        open_deadlines()
+        Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True)
         .filter(reachable, institution_id=principal.institution_id, kind__in=kinds)
         .select_related("case")
         .order_by("due_at")[:50]

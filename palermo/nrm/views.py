@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,6 +50,12 @@ def _back(case: Case) -> HttpResponse:
     return redirect("registry:case", pk=case.pk)
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on POST — even when empty (a transition without fields, a body sent
+    with the CSRF token in a header) — so that the form is bound; None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
 @requires(*READ)
 def transition(request: HttpRequest, pk: uuid.UUID, to_state: str) -> HttpResponse:
     case = _case(request, pk)
@@ -57,7 +64,7 @@ def transition(request: HttpRequest, pk: uuid.UUID, to_state: str) -> HttpRespon
         raise Http404
     if not can(request.user, rule.action):
         raise PermissionDenied(rule.action)
-    form = transition_form(rule.id, request.POST or None)
+    form = transition_form(rule.id, _posted(request))
     if request.method == "POST" and form.is_valid():
         data = {
             k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.cleaned_data.items()
@@ -81,7 +88,7 @@ def transition(request: HttpRequest, pk: uuid.UUID, to_state: str) -> HttpRespon
 def referral_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = _case(request, pk)
     institution_id = principal_of(request.user).institution_id
-    form = ReferralForm(request.POST or None, exclude_institution=institution_id)
+    form = ReferralForm(_posted(request), exclude_institution=institution_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -154,7 +161,10 @@ def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             and can(request.user, "referral.withdraw"),
             "can_close": referral.state == ReferralState.ACCEPTED
             and can(request.user, "referral.close"),
-            "reason_form": ReasonForm(),
+            # One reason field per form on the page, each with its own id for its label.
+            "decline_form": ReasonForm(auto_id="id_decline_%s"),
+            "withdraw_form": ReasonForm(auto_id="id_withdraw_%s"),
+            "end_form": ReasonForm(auto_id="id_end_%s"),
         },
     )
 
@@ -189,7 +199,7 @@ def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRes
 @requires("consent.record")
 def consent_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = _case(request, pk)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, case=case, **form.cleaned_data)
@@ -257,7 +267,7 @@ def best_interests_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @requires("nrm.settings")
 def settings_page(request: HttpRequest) -> HttpResponse:
     row = NrmSettings.current()
-    form = SettingsForm(request.POST or None, instance=row)
+    form = SettingsForm(_posted(request), instance=row)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         try:

@@ -73,6 +73,9 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
         "action": "accept",
     },
     "nrm:consent_withdraw": lambda: {"pk": 999999},
+    "dedup:candidate": lambda: {"pk": "00000000-0000-0000-0000-000000000001"},
+    "dedup:decide": lambda: {"pk": "00000000-0000-0000-0000-000000000001", "decision": "accept"},
+    "dedup:unmerge": lambda: {"pk": "00000000-0000-0000-0000-000000000001"},
     "registry:case_team_remove": lambda: {
         "pk": "00000000-0000-0000-0000-000000000001",
         "member_id": 1,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from palermo.core.access import principal_of
 from palermo.registry.access import scope_for
@@ -31,7 +30,7 @@ def holds(actor: Any, case: Case) -> bool:
         return True
     return CaseAccess.objects.filter(
         case=case,
-        institution_id=scope.principal.institution_id,
+        institution_id=scope.principal.institution_id or 0,
         revoked_at__isnull=True,
         source__in=[CaseAccess.Source.REGISTERED, CaseAccess.Source.LEAD],
     ).exists()
@@ -43,7 +42,7 @@ def identifies(actor: Any, case: Case) -> bool:
 
     return Referral.objects.filter(
         case=case,
-        to_institution_id=principal_of(actor).institution_id,
+        to_institution_id=principal_of(actor).institution_id or 0,
         service_type=ServiceType.IDENTIFICATION,
         state="accepted",
     ).exists()
@@ -56,13 +55,6 @@ def require_holder(actor: Any, case: Case, *, or_identifying: bool = False) -> i
         assert institution_id is not None
         return institution_id
     raise PermissionDenied("case.not_held")
-
-
-def text(value: Any, field: str, *, minimum: int = 1) -> str:
-    value = (value or "").strip() if isinstance(value, str) else value
-    if not value or (isinstance(value, str) and len(value) < minimum):
-        raise ValidationError({field: _("This field is required.")})
-    return value
 
 
 def event(case: Case, actor: Any, institution_id: int, kind: str, **fields: Any) -> CaseEvent:

@@ -18,7 +18,7 @@ from palermo.core.roles import Section
 from palermo.registry.models import Case, CaseAccess
 
 from ..codes import ConsentPurpose, ReferralState
-from ..models import Consent, Referral
+from ..models import Consent, Deadline, Referral
 from .common import require_holder
 
 
@@ -84,6 +84,11 @@ def consent_withdraw(*, actor: Any, consent: Consent, channel: str = "web") -> C
     lose read access (urgent risk-to-life referrals are not based on consent and stay)."""
     ensure_can(actor, "consent.record")
     require_holder(actor, consent.case)
+    # Serialised with referral_send on the case row: a referral sent at the same moment either
+    # sees this withdrawal or is ended by it. The consent itself is read again, locked, so
+    # that a second withdrawal (another page, a stale copy) is refused, not recorded twice.
+    Case.objects.select_for_update().get(pk=consent.case_id)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError({"__all__": _("This consent was already withdrawn.")})
     now = timezone.now()
@@ -112,6 +117,10 @@ def consent_withdraw(*, actor: Any, consent: Consent, channel: str = "web") -> C
             CaseAccess.objects.filter(referral_id=referral.pk, revoked_at__isnull=True).update(
                 revoked_at=now
             )
+            # A referral not yet answered has nothing left to answer.
+            Deadline.objects.filter(
+                referral=referral, met_at__isnull=True, cancelled_at__isnull=True
+            ).update(cancelled_at=now)
             ended.append(referral.pk)
     audit.record(
         actor, "consent.withdrawn", consent, ids=[consent.case_id, *ended], channel=channel

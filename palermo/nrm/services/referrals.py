@@ -15,9 +15,10 @@ from palermo.accounts.models import User
 from palermo.core import audit
 from palermo.core.access import ensure_can
 from palermo.core.notify import notify
-from palermo.core.roles import Role, Section
+from palermo.core.roles import Capability, Role, Section
 from palermo.institutions.models import Institution
 from palermo.registry.access import scope_for
+from palermo.registry.codes import CaseState
 from palermo.registry.models import Case, CaseAccess
 
 from .. import deadlines as dl
@@ -78,6 +79,9 @@ def referral_send(
     """Send a case to another institution for a service, sharing only the chosen sections."""
     ensure_can(actor, "referral.send")
     institution_id = require_holder(actor, case)
+    # The case as it is now, locked: closing it (T8) takes the same lock and refuses while a
+    # referral is open, so a referral can never slip onto a case that is being closed.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     chosen = set(sections) | {Section.METADATA}
     errors: dict[str, list[str]] = {}
     if service_type not in ServiceType.values:
@@ -86,7 +90,15 @@ def referral_send(
         errors["to_institution"] = [_("Choose another active institution.")]
     elif not to_institution.capabilities.exists():
         errors["to_institution"] = [_("This institution does not handle personal data.")]
-    if case.state == "closed":
+    elif (
+        service_type == ServiceType.IDENTIFICATION
+        and not to_institution.capabilities.filter(
+            capability=Capability.IDENTIFYING_AUTHORITY
+        ).exists()
+    ):
+        # T3 and the decisions T4–T6 rest on this referral: it must reach an authority.
+        errors["to_institution"] = [_("Identification is referred to an identifying authority.")]
+    if case.state == CaseState.CLOSED:
         errors["__all__"] = [_("A closed case cannot be referred.")]
     unknown = chosen - set(Section.values)
     if unknown:
@@ -216,7 +228,8 @@ def referral_accept(*, actor: Any, referral: Referral, channel: str = "web") -> 
         institution_id=referral.to_institution_id,
         source=CaseAccess.Source.REFERRAL,
         referral_id=referral.pk,
-        sections=list(referral.sections),
+        # Never empty: to the registry an access row without sections means every section.
+        sections=sorted(set(referral.sections) | {Section.METADATA}),
         detection_date=referral.case.detection_date,
     )
     _meet_response_deadline(referral)

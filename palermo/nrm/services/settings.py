@@ -34,7 +34,8 @@ def nrm_settings_update(*, actor: Any, values: dict[str, int], channel: str = "w
             errors[field] = [_("Unknown setting.")]
             continue
         low, high = LIMITS[field]
-        if not isinstance(value, int) or not low <= value <= high:
+        # bool is an int to Python; "True days" is not a number a coordinator gave.
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             errors[field] = [
                 _("Give a number between %(low)d and %(high)d.") % {"low": low, "high": high}
             ]

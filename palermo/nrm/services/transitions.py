@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from palermo.core import audit
 from palermo.core.access import principal_of
+from palermo.core.roles import Capability
 from palermo.registry.codes import CaseKind, CaseState
 from palermo.registry.models import Case, CaseIndicator
 
@@ -52,22 +53,26 @@ def allowed_transitions(actor: Any, case: Case) -> list[tuple[str, Rule]]:
     ]
 
 
-def _date(data: dict[str, Any], field: str) -> date:
+def _date(data: dict[str, Any], field: str, *, future: bool = False) -> date:
+    """A date from a form (``date``) or the API (ISO string); refused on ``field`` when missing,
+    malformed or — unless ``future`` — after today."""
     value = data.get(field)
-    if isinstance(value, str):
+    if isinstance(value, str) and value:
         try:
             value = date.fromisoformat(value)
         except ValueError:
             raise ValidationError({field: _("Enter a valid date.")}) from None
     if not isinstance(value, date):
         raise ValidationError({field: _("This field is required.")})
-    if value > timezone.localdate():
+    if not future and value > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
     return value
 
 
 def _required_text(data: dict[str, Any], field: str, minimum: int = 3) -> str:
-    value = str(data.get(field) or "").strip()
+    value = data.get(field)
+    # The API's ``data`` is free-form: a list or an object is not a text to store.
+    value = value.strip() if isinstance(value, str) else ""
     if len(value) < minimum:
         raise ValidationError({field: _("This field is required.")})
     return value
@@ -126,7 +131,10 @@ def transition_apply(
         _start_assistance(actor, case, institution_id, settings_row)
     elif rule.id == "T3":
         if not Referral.objects.filter(
-            case=case, service_type=ServiceType.IDENTIFICATION, state__in=["sent", "accepted"]
+            case=case,
+            service_type=ServiceType.IDENTIFICATION,
+            state__in=["sent", "accepted"],
+            to_institution__capabilities__capability=Capability.IDENTIFYING_AUTHORITY,
         ).exists():
             raise ValidationError(
                 {"to_state": _("Send a referral to the identifying authority first.")}
@@ -134,12 +142,7 @@ def transition_apply(
         _close_deadlines(case, DeadlineKind.REFERRAL_DUE)
     elif rule.id == "T4":
         start = _date(data, "start_date")
-        end_value = data.get("end_date")
-        end = (
-            date.fromisoformat(end_value) if isinstance(end_value, str) and end_value else end_value
-        )
-        if not isinstance(end, date):
-            raise ValidationError({"end_date": _("This field is required.")})
+        end = _date(data, "end_date", future=True)  # the period usually ends in the future
         minimum = settings_row.reflection_min_days
         if end < start + timedelta(days=minimum):
             raise ValidationError(
@@ -221,7 +224,13 @@ def transition_apply(
         actor,
         f"case.{rule.id}",
         case,
-        fields=[from_state, to_state, *sorted(k for k in data if data[k])],
+        # Only the rule's own field names: the API's ``data`` is free-form, and the trail
+        # never takes values (a key could be a name).
+        fields=[
+            from_state,
+            to_state,
+            *sorted(k for k in {*rule.requires, "reason"} if data.get(k)),
+        ],
         channel=channel,
     )
     return case

@@ -26,7 +26,7 @@ def _holds(actor: Any, case: Case) -> int:
     from ..access import scope_for
 
     scope = scope_for(actor)
-    institution_id = scope.principal.institution_id
+    institution_id = scope.principal.institution_id or 0
     holds = CaseAccess.objects.filter(
         case=case,
         institution_id=institution_id,
@@ -205,7 +205,7 @@ def case_seal(
         case=case,
         kind="sealed",
         actor=actor,
-        institution_id=principal.institution_id,
+        institution_id=principal.institution_id or 0,
         reason=reason,
     )
     audit.record(actor, "case.sealed", case, ids=sorted(users), flagged=True, channel=channel)
@@ -225,7 +225,7 @@ def case_unseal(*, actor: Any, case: Case, reason: str, channel: str = "web") ->
         case=case,
         kind="unsealed",
         actor=actor,
-        institution_id=principal.institution_id,
+        institution_id=principal.institution_id or 0,
         reason=reason,
     )
     audit.record(actor, "case.unsealed", case, flagged=True, channel=channel)

@@ -40,7 +40,7 @@ def relation_add(
         from_person=from_person,
         to_person=to_person,
         kind=kind,
-        institution_id=principal.institution_id,
+        institution_id=principal.institution_id or 0,
         created_by=actor,
     )
     audit.record(

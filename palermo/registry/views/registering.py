@@ -43,10 +43,14 @@ QUERY_FIELDS = (
 def _query(form: SearchForm) -> SearchQuery:
     data = form.cleaned_data
     return SearchQuery(
-        **{
-            f: data.get(f) or ("" if f not in ("date_of_birth", "birth_year", "age") else None)
-            for f in QUERY_FIELDS
-        }
+        first_name=data.get("first_name") or "",
+        last_name=data.get("last_name") or "",
+        sex=data.get("sex") or "",
+        date_of_birth=data.get("date_of_birth"),
+        birth_year=data.get("birth_year"),
+        age=data.get("age"),
+        citizenship=data.get("citizenship") or "",
+        document_number=data.get("document_number") or "",
     )
 
 
