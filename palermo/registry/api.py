@@ -241,9 +241,8 @@ def _case_out(row: Any) -> CaseOut:
         is_child=case.is_child,
         display_name=row.display_name,
         sections=sorted(row.sections),
-        forms=row.forms
-        if Section.STORY in row.sections or Section.METADATA in row.sections
-        else [],
+        # The forms of exploitation belong to the story, not to the oversight metadata.
+        forms=row.forms if Section.STORY in row.sections else [],
     )
 
 

@@ -256,3 +256,22 @@ def test_what_a_user_can_list_they_can_open_and_nothing_else(client_for):
         expected = 200 if case.pk in listed else 404
         assert client.get(f"/registry/cases/{case.pk}/").status_code == expected
     assert theirs.pk not in listed
+
+
+def test_forms_of_exploitation_are_story_not_metadata(client_for):
+    """The coordinator's oversight and a referral without the story do not learn how the
+    person was exploited."""
+    from django.test import Client
+
+    from palermo.accounts.tokens import token_issue
+
+    case = register(registrar())
+    coord = coordinator()
+    rows = client_for(coord).get("/registry/cases/").context["rows"]
+    assert [r.forms for r in rows if r.case.pk == case.pk] == [["sexual"]]  # computed…
+    body = client_for(coord).get("/registry/cases/").content.decode()
+    table = body[body.index('<tbody id="case-rows">') :]
+    assert "sexual" not in table  # …but not shown
+    token = token_issue(actor=coord, user=coord, name="t", days=1)
+    item = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get(f"/api/v1/cases/{case.pk}").json()
+    assert item["forms"] == []
