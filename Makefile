@@ -10,7 +10,7 @@ PG_URL    ?= postgres://postgres@127.0.0.1:5432/test
 CHROMIUM  ?= /usr/bin/chromium
 ARTIFACTS ?= test-artifacts
 
-.PHONY: help demo test venv venv-dev chromium lint types imports migrations-check \
+.PHONY: help demo test venv venv-dev chromium java lint types imports migrations-check \
         messages messages-check test-sqlite test-postgres test-browser serve clean
 
 help:
@@ -26,7 +26,7 @@ $(VENV)/.stamp-app: pyproject.toml
 	touch $@
 
 $(VENV)/.stamp-dev: $(VENV)/.stamp-app
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,spark]"
 	touch $@
 
 venv: $(VENV)/.stamp-app
@@ -40,6 +40,14 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 	@test -x $(CHROMIUM) || { echo "chromium is missing at $(CHROMIUM)"; exit 1; }
+
+# Java for the Spark backend's test (PySpark local mode); Debian's default JRE.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  echo "Installing a Java runtime for the Spark backend test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
 
 # --- demo --------------------------------------------------------------------
 messages: venv
@@ -73,7 +81,7 @@ migrations-check: venv-dev
 messages-check: venv-dev
 	$(PY) scripts/check_messages.py
 
-test-sqlite: venv-dev messages
+test-sqlite: venv-dev messages java
 	mkdir -p $(ARTIFACTS)
 	$(VENV)/bin/pytest -m "not browser" --junitxml=$(ARTIFACTS)/junit-sqlite.xml
 

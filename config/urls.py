@@ -15,5 +15,6 @@ urlpatterns = [
     path("institutions/", include("palermo.institutions.urls")),
     path("registry/", include("palermo.registry.urls")),
     path("nrm/", include("palermo.nrm.urls")),
+    path("dedup/", include("palermo.dedup.urls")),
     path("", include("palermo.core.urls")),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "palermo.accounts",
     "palermo.registry",
     "palermo.nrm",
+    "palermo.dedup",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,198 @@
+"""Registration rows in, comparison features out.
+
+One function, ``prepare_record``, turns a registration (the CLI's columns,
+as strings) into the features the linkage model compares. Both the batch
+path (Splink, SQL) and the incremental scorer (plain Python) use the features
+it produces, so they compare the same things.
+
+A value that cannot be read (an unknown country code, a malformed date, a sex
+other than M/F) is treated as missing and reported as a ``RowIssue``: one bad
+field must not lose the whole registration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+import pycountry
+
+from palermo.names import (
+    canonical_given_name,
+    fold,
+    parse_partial_date,
+    skeleton,
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "source_institution",
+    "first_name",
+    "last_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "citizenship",
+    "place_of_birth",
+)
+
+# ISO 3166-1 alpha-2 plus XK, the user-assigned code in use for Kosovo*.
+COUNTRY_CODES: frozenset[str] = frozenset({c.alpha_2 for c in pycountry.countries} | {"XK"})
+SEX_CODES = frozenset({"M", "F"})
+
+
+@dataclass(frozen=True, slots=True)
+class RowIssue:
+    """A problem with one value: ``line`` counts as a user does (header is line 1)."""
+
+    line: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message} ({self.value!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the model compares for one registration; None means missing.
+
+    gn/sn: folded given name and surname; gnc: given name and citizenship (its
+    term frequency is the name's frequency within that citizenship); gc: canonical given name (nickname
+    groups); gk/sk: consonant skeletons; gp/sp: first three letters of gn/sn; sn1/sn2: first and last surname word
+    (sn2 only for compound surnames); dob: ISO full date; dob_sw: the date with
+    day and month swapped; yob: birth year from the full date or the year field;
+    nk: swap-invariant name key for blocking.
+    """
+
+    record_id: str
+    source: str | None
+    gn: str | None
+    gnc: str | None
+    gc: str | None
+    gk: str | None
+    gp: str | None
+    sn: str | None
+    sn1: str | None
+    sn2: str | None
+    sk: str | None
+    sp: str | None
+    nk: str | None
+    dob: str | None
+    dob_sw: str | None
+    yob: int | None
+    sex: str | None
+    cit: str | None
+    pob: str | None
+
+
+FEATURE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Features))
+INT_FEATURES = frozenset({"yob"})
+
+
+@lru_cache(maxsize=200_000)
+def _given(text: str) -> tuple[str | None, str | None, str | None]:
+    folded = fold(text)
+    if not folded:
+        return None, None, None
+    canonical = canonical_given_name(text)
+    return folded, canonical, skeleton(canonical.split()[0])
+
+
+@lru_cache(maxsize=200_000)
+def _surname(text: str) -> tuple[str | None, str | None, str | None, str | None]:
+    folded = fold(text)
+    if not folded:
+        return None, None, None, None
+    tokens = folded.split()
+    second = tokens[-1] if len(tokens) > 1 else None
+    # Skeleton of the canonical form, as for given names, so that a swapped
+    # record ("Petrović Saša") has the skeletons of the straight one.
+    return folded, tokens[0], second, skeleton(canonical_given_name(tokens[0]))
+
+
+def _clean(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def prepare_record(
+    row: Mapping[str, object],
+    *,
+    line: int = 0,
+    today: dt.date | None = None,
+    issues: list[RowIssue] | None = None,
+) -> Features:
+    """Features of one registration; unreadable values become None and are added to ``issues``."""
+    today = today or dt.datetime.now(tz=dt.UTC).date()
+
+    def issue(column: str, value: str, message: str) -> None:
+        if issues is not None:
+            issues.append(RowIssue(line, column, value, message))
+
+    gn, gc, gk = _given(_clean(row.get("first_name")))
+    sn, sn1, sn2, sk = _surname(_clean(row.get("last_name")))
+    nk = "|".join(sorted((gk, sk))) if gk and sk else None
+
+    dob_text = _clean(row.get("date_of_birth"))
+    year_text = _clean(row.get("birth_year"))
+    try:
+        dob = parse_partial_date(dob_text, None, today=today)
+    except ValueError as exc:
+        issue("date_of_birth", dob_text, f"{exc}; treated as missing")
+        dob = parse_partial_date(None)
+    yob = dob.year
+    if year_text:
+        # Checked even beside a full date (which wins), so the file gets fixed.
+        try:
+            year = parse_partial_date(None, year_text, today=today).year
+        except ValueError as exc:
+            issue("birth_year", year_text, f"{exc}; treated as missing")
+        else:
+            if dob.iso() is None:
+                yob = year
+
+    sex = _clean(row.get("sex")).upper() or None
+    if sex is not None and sex not in SEX_CODES:
+        issue("sex", sex, "sex must be M, F or empty; treated as missing")
+        sex = None
+    cit = _clean(row.get("citizenship")).upper() or None
+    if cit is not None and cit not in COUNTRY_CODES:
+        issue("citizenship", cit, "not an ISO 3166-1 alpha-2 code (or XK); treated as missing")
+        cit = None
+    pob = fold(_clean(row.get("place_of_birth"))) or None
+    source = _clean(row.get("source_institution")) or None
+
+    return Features(
+        record_id=_clean(row.get("record_id")),
+        source=source,
+        gn=gn,
+        gnc=f"{gn}|{cit or ''}" if gn else None,
+        gc=gc,
+        gk=gk,
+        gp=gn[:3] if gn else None,
+        sn=sn,
+        sn1=sn1,
+        sn2=sn2,
+        sk=sk,
+        sp=sn[:3] if sn else None,
+        nk=nk,
+        dob=dob.iso(),
+        dob_sw=dob.day_month_swapped(),
+        yob=yob,
+        sex=sex,
+        cit=cit,
+        pob=pob,
+    )
+
+
+def features_to_columns(records: Iterable[Features]) -> dict[str, list[object]]:
+    """Column-oriented form of many Features (for Arrow / DuckDB / Spark)."""
+    columns: dict[str, list[object]] = {name: [] for name in FEATURE_COLUMNS}
+    appenders = [columns[name].append for name in FEATURE_COLUMNS]
+    for record in records:
+        for append, name in zip(appenders, FEATURE_COLUMNS, strict=True):
+            append(getattr(record, name))
+    return columns

@@ -1,0 +1,62 @@
+"""Reads for reviewers: only the identity fields needed to decide, and the comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from palermo.registry.models import Registration
+
+from .models import Candidate
+from .tasks import SEX
+
+IDENTITY_FIELDS = (
+    "first_name",
+    "last_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "citizenship",
+    "place_of_birth",
+)
+
+
+def record_of(registration: Registration) -> dict[str, object]:
+    return {
+        "record_id": str(registration.pk),
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "sex": SEX.get(registration.sex, ""),
+        "date_of_birth": registration.date_of_birth.isoformat()
+        if registration.date_of_birth
+        else "",
+        "birth_year": str(registration.birth_year or ""),
+        "citizenship": "" if registration.citizenship in ("ZZ", "XX") else registration.citizenship,
+        "place_of_birth": registration.place_of_birth,
+    }
+
+
+def comparison(candidate: Candidate) -> dict[str, Any]:
+    """Side by side: the two registrations' identity fields, which fields agreed and which
+    disagreed (with their weights), and the total match weight."""
+    from palermo.dedup.engine.scorer import score_candidates
+
+    left, right = candidate.left, candidate.right
+    score = score_candidates(record_of(left), [record_of(right)])[0]
+    return {
+        "left": left,
+        "right": right,
+        "fields": [
+            {"field": f.field, "level": f.level, "weight": round(f.weight, 2), "agrees": f.agrees}
+            for f in score.fields
+        ],
+        "match_weight": round(score.match_weight, 2),
+        "probability": score.match_probability,
+    }
+
+
+def queue() -> Any:
+    return (
+        Candidate.objects.filter(status=Candidate.Status.OPEN)
+        .select_related("left__institution", "right__institution")
+        .order_by("-probability", "pk")
+    )

@@ -1,0 +1,171 @@
+"""The pure-Python scorer: same numbers as Splink, fast enough for the registration form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+
+import pytest
+
+from palermo.dedup.engine import Model, ModelError, score_candidates, term_frequencies
+from palermo.dedup.engine import backend as splink_backend
+from palermo.dedup.engine.blocking import RULES
+from palermo.dedup.engine.levels import COMPARISONS, comparison_vector_value, level_index
+from palermo.dedup.engine.pipeline import features_table, prepare_all
+from palermo.dedup.engine.scorer import Scorer
+from palermo.dedup.tests.test_engine_pipeline import TODAY, rows
+from palermo.names.translit import serbian_latin_to_cyrillic
+
+pytestmark = pytest.mark.nodb
+
+GIVEN = ["Marko", "Jelena", "Drita", "Oleksandr", "Aysel", "Nikola", "Ana", "Saša", "Đorđe",
+         "Mehmet", "Olena", "Ion", "Chioma", "Fatima", "Jovan", "Ivana", "Blerta"]  # fmt: skip
+SURNAMES = ["Petrović", "Krasniqi", "Hoxha", "Kovalenko", "Məmmədova", "Rusu", "Okafor",
+            "Jovanović", "Gashi", "Popescu", "Stojanovski", "Begić", "Ivanova"]  # fmt: skip
+
+
+def noisy_registrations(n_persons: int, seed: int) -> list[dict[str, str]]:
+    """Registrations with the noise the model knows, for comparing SQL and Python levels."""
+    rng = random.Random(seed)
+    out: list[dict[str, str]] = []
+    for p in range(n_persons):
+        first, last = rng.choice(GIVEN), rng.choice(SURNAMES)
+        dob = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(15000))
+        sex, cit = rng.choice("MF"), rng.choice(["RS", "XK", "UA", "AZ", "MD", "NG"])
+        for k in range(rng.randint(1, 3)):
+            f, s = first, last
+            r = rng.random()
+            if r < 0.2:
+                f, s = serbian_latin_to_cyrillic(f), serbian_latin_to_cyrillic(s)
+            elif r < 0.3:
+                f, s = s, f
+            elif r < 0.4:
+                s = s[:2] + s[3:]
+            elif r < 0.5:
+                s = f"{s}-{rng.choice(SURNAMES)}"
+            date, year = dob.isoformat(), ""
+            r = rng.random()
+            if r < 0.15:
+                date, year = "", str(dob.year + rng.choice([-1, 0, 0, 1, 3]))
+            elif r < 0.2 and dob.day <= 12:
+                date = dt.date(dob.year, dob.day, dob.month).isoformat()
+            elif r < 0.25:
+                date = ""
+            out.append({
+                "record_id": f"t{p}-{k}", "source_institution": "x", "first_name": f,
+                "last_name": s, "sex": sex if rng.random() > 0.1 else "",
+                "date_of_birth": date, "birth_year": year,
+                "citizenship": cit if rng.random() > 0.1 else "",
+                "place_of_birth": rng.choice(["Beograd", "Prishtinë", "", "Kyiv"]),
+            })  # fmt: skip
+    return out
+
+
+def test_python_levels_and_weights_equal_splinks_on_every_scored_pair() -> None:
+    features, _ = prepare_all(noisy_registrations(250, seed=7), today=TODAY)
+    model = Model.load()
+    frequencies = term_frequencies(features)
+    prior = 1e-3
+    scored = splink_backend.predict(
+        features_table(features),
+        model,
+        prior=prior,
+        term_frequencies=frequencies,
+        blocking_rules=[rule.sql() for rule in RULES],
+    )
+    assert scored.num_rows > 500
+    scorer = Scorer(model, prior=prior, term_frequencies=frequencies)
+    levels_seen: set[tuple[str, int]] = set()
+    for row in scored.to_pylist():
+        left, right = features[row["rid_l"]], features[row["rid_r"]]
+        for spec in COMPARISONS:
+            gamma = comparison_vector_value(spec, level_index(spec, left, right))
+            assert gamma == row[f"gamma_{spec.name}"], (spec.name, left, right)
+            levels_seen.add((spec.name, gamma))
+        assert scorer.match_weight(left, right) == pytest.approx(row["match_weight"], abs=1e-9)
+    # The sample exercises most levels, so the agreement is not vacuous.
+    assert len(levels_seen) >= 25
+
+
+def test_candidates_come_back_best_first_with_field_levels() -> None:
+    registry = rows()
+    new = {"first_name": "Ђорђе", "last_name": "Петровић", "sex": "M",
+           "date_of_birth": "1994-05-12", "citizenship": "RS"}  # fmt: skip
+    scores = score_candidates(new, registry, registry_size=50_000, today=TODAY)
+    assert {s.record_id for s in scores[:4]} == {"r01", "r02", "r03", "r04"}
+    best = scores[0]
+    assert best.match_probability > 0.99
+    fields = {f.field: f for f in best.fields}
+    assert fields["date_of_birth"].level == "exact"
+    assert fields["date_of_birth"].agrees
+    assert fields["place_of_birth"].agrees is None  # the new record has no place
+    assert scores[-1].match_probability < 0.01
+    weights = [s.match_weight for s in scores]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_a_bigger_registry_lowers_the_probability_of_the_same_evidence() -> None:
+    new = {"first_name": "Marko", "last_name": "Jovanović", "sex": "M", "citizenship": "RS"}
+    small = score_candidates(new, rows(), registry_size=100, today=TODAY)[0]
+    large = score_candidates(new, rows(), registry_size=1_000_000, today=TODAY)[0]
+    assert small.record_id == large.record_id
+    assert large.match_probability < small.match_probability
+
+
+def test_rare_names_count_more_than_common_ones_with_frequencies() -> None:
+    registry = rows()
+    features, _ = prepare_all(registry, today=TODAY)
+    frequencies = term_frequencies(features)
+    frequencies["sn"]["petrovic"] = 0.05  # pretend Petrović is very common
+    new = {"first_name": "Đorđe", "last_name": "Petrović", "sex": "M", "citizenship": "RS"}
+    plain = {s.record_id: s for s in score_candidates(new, registry, today=TODAY)}
+    adjusted = {
+        s.record_id: s
+        for s in score_candidates(new, registry, term_frequencies=frequencies, today=TODAY)
+    }
+    assert adjusted["r01"].match_weight < plain["r01"].match_weight
+
+
+def test_two_hundred_candidates_score_well_under_fifty_milliseconds() -> None:
+    candidates = noisy_registrations(120, seed=3)[:200]
+    new = candidates[0]
+    score_candidates(new, candidates, today=TODAY)  # warm caches and the model
+    started = time.perf_counter()
+    scores = score_candidates(new, candidates, registry_size=200_000, today=TODAY)
+    elapsed = time.perf_counter() - started
+    assert len(scores) == len(candidates) >= 150
+    assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms"
+
+
+def test_a_model_for_other_comparisons_is_refused() -> None:
+    data = Model.load().to_dict()
+    data["splink_settings"]["comparisons"][0]["comparison_levels"][1]["sql_condition"] = "1 = 1"
+    with pytest.raises(ModelError, match="first_name"):
+        Model.from_dict(data)
+
+
+def test_the_shipped_model_is_trained_and_round_trips(tmp_path: object) -> None:
+    from pathlib import Path
+
+    model = Model.load()
+    assert model.is_trained()
+    assert 0.5 < model.expected_matches_per_record < 5
+    path = Path(str(tmp_path)) / "model.json"
+    model.save(path)
+    again = Model.load(path)
+    assert again.level_params() == model.level_params()
+    assert again.link_threshold == model.link_threshold
+    # Agreeing fields add evidence, disagreeing ones remove it.
+    for comparison in model.level_params():
+        non_null = [p for p in comparison if not p.is_null]
+        assert non_null[0].weight > 0 > non_null[-1].weight
+
+
+def test_an_unreadable_model_file_is_a_model_error(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "broken.json"
+    path.write_text("{not json")
+    with pytest.raises(ModelError, match="cannot read model"):
+        Model.load(path)

@@ -1,0 +1,56 @@
+"""Name and date-of-birth normalisation shared by registry search and record linkage.
+
+Plain Python, no Django: the registry's search-before-create and the
+deduplication engine must agree on what "the same name" means, so both use
+this one module.
+
+Public API:
+
+* ``to_latin(text)``: display transliteration of Cyrillic (keeps č, ć, š, ž, đ).
+* ``fold(text)``: canonical lowercase ASCII comparison form.
+* ``name_tokens(text)``: folded words of a name (compound surnames split).
+* ``canonical_given_name(name)``: folded name of the nickname/cognate group.
+* ``skeleton(word)``: consonant-class phonetic skeleton of one word.
+* ``search_keys(first_name, last_name)``: ≤ 12 index keys for candidate retrieval.
+* ``name_similarity(first_a, last_a, first_b, last_b)``: swap-aware score in [0, 1].
+* ``PartialDate``, ``parse_partial_date``, ``date_agreement``, ``DateAgreement``:
+  dates of birth that are full, year-only or estimated from an age.
+"""
+
+from palermo.names.dates import (
+    DateAgreement,
+    DobKind,
+    PartialDate,
+    date_agreement,
+    parse_partial_date,
+)
+from palermo.names.fold import fold, name_tokens
+from palermo.names.keys import (
+    MAX_SEARCH_KEYS,
+    SEARCH_KEYS_VERSION,
+    canonical_given_name,
+    search_keys,
+    skeleton,
+)
+from palermo.names.similarity import jaro_winkler, levenshtein, name_similarity
+from palermo.names.translit import detect_cyrillic_language, to_latin
+
+__all__ = [
+    "MAX_SEARCH_KEYS",
+    "SEARCH_KEYS_VERSION",
+    "DateAgreement",
+    "DobKind",
+    "PartialDate",
+    "canonical_given_name",
+    "date_agreement",
+    "detect_cyrillic_language",
+    "fold",
+    "jaro_winkler",
+    "levenshtein",
+    "name_similarity",
+    "name_tokens",
+    "parse_partial_date",
+    "search_keys",
+    "skeleton",
+    "to_latin",
+]
