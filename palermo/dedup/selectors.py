@@ -41,7 +41,9 @@ def comparison(candidate: Candidate) -> dict[str, Any]:
     from palermo.dedup.engine.scorer import score_candidates
 
     left, right = candidate.left, candidate.right
-    score = score_candidates(record_of(left), [record_of(right)])[0]
+    # The prior depends on how many registrations the pair was drawn from.
+    size = Registration.objects.count()
+    score = score_candidates(record_of(left), [record_of(right)], registry_size=size)[0]
     return {
         "left": left,
         "right": right,
