@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palermo.core.forms import apply_validation_error
+from palermo.core.forms import apply_validation_error, submit
 from palermo.core.web import requires
 
 from . import services
@@ -82,34 +82,28 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and "edit-email" in request.POST:
         edit_form = UserEditForm(request.POST, prefix="edit")
-        if edit_form.is_valid():
-            try:
-                services.user_update(
-                    actor=request.user,  # type: ignore[arg-type]
-                    user=subject,
-                    **edit_form.cleaned_data,
-                )
-            except ValidationError as exc:
-                apply_validation_error(edit_form, exc)
-            else:
-                messages.success(request, _("The user was saved."))
-                return redirect("accounts:user_detail", pk=subject.pk)
+        actor: User = request.user  # type: ignore[assignment]
+        if submit(
+            edit_form,
+            lambda: services.user_update(actor=actor, user=subject, **edit_form.cleaned_data),
+        ):
+            messages.success(request, _("The user was saved."))
+            return redirect("accounts:user_detail", pk=subject.pk)
         status = 400
     elif request.method == "POST" and "m-institution" in request.POST:
         membership_form = MembershipForm(request.POST, prefix="m")
-        if membership_form.is_valid():
-            try:
-                services.memberships_set(
-                    actor=request.user,  # type: ignore[arg-type]
-                    user=subject,
-                    institution=membership_form.cleaned_data["institution"],
-                    roles=membership_form.cleaned_data["roles"],
-                )
-            except ValidationError as exc:
-                apply_validation_error(membership_form, exc)
-            else:
-                messages.success(request, _("The roles were saved."))
-                return redirect("accounts:user_detail", pk=subject.pk)
+        actor = request.user  # type: ignore[assignment]
+        if (
+            submit(
+                membership_form,
+                lambda: services.memberships_set(
+                    actor=actor, user=subject, **membership_form.cleaned_data
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, _("The roles were saved."))
+            return redirect("accounts:user_detail", pk=subject.pk)
         status = 400
     memberships: dict[str, dict[str, object]] = {}
     for m in subject.memberships.select_related("institution"):

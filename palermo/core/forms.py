@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +65,19 @@ def apply_validation_error(form: forms.BaseForm, exc: Any) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def submit[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Run a service for a valid bound form and return what it returns; when the form is
+    invalid, or the service refuses with a ValidationError (put on the fields it names),
+    return None and let the view render the form again."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
 
 
 class CodeItemForm(Form):

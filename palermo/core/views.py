@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import (
     Http404,
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit
 from .codelists import CODE_LISTS
-from .forms import CodeItemForm, Form, apply_validation_error
+from .forms import CodeItemForm, Form, submit
 from .models import BreakGlassGrant, CodeItem
 from .navigation import panels_for
 from .selectors import (
@@ -241,22 +240,21 @@ def code_list_detail(request: HttpRequest, list_code: str) -> HttpResponse:
     if list_code not in CODE_LISTS:
         raise Http404
     form = CodeItemForm(request.POST or None, list_code=list_code)
-    if request.method == "POST" and form.is_valid():
+
+    def add() -> CodeItem:
         data = form.cleaned_data
-        try:
-            code_item_save(
-                actor=request.user,
-                list_code=list_code,
-                code=data["code"],
-                labels={"en": data["label_en"], "sq": data["label_sq"]},
-                active=data["active"],
-                sort_order=data["sort_order"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The entry was added."))
-            return redirect("core:code_list", list_code=list_code)
+        return code_item_save(
+            actor=request.user,
+            list_code=list_code,
+            code=data["code"],
+            labels={"en": data["label_en"], "sq": data["label_sq"]},
+            active=data["active"],
+            sort_order=data["sort_order"],
+        )
+
+    if submit(form, add) is not None:
+        messages.success(request, _("The entry was added."))
+        return redirect("core:code_list", list_code=list_code)
     items = CodeItem.objects.filter(list_code=list_code)
     return render(
         request,
@@ -276,25 +274,23 @@ def code_item_edit(request: HttpRequest, list_code: str, pk: int) -> HttpRespons
         "active": item.active,
     }
     form = CodeItemForm(request.POST or None, initial=initial, list_code=list_code, editing=True)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> CodeItem:
         data = form.cleaned_data
-        labels = dict(item.labels)
-        labels.update({"en": data["label_en"], "sq": data["label_sq"]})
-        try:
-            code_item_save(
-                actor=request.user,
-                list_code=list_code,
-                code=item.code,
-                labels=labels,
-                active=data["active"],
-                sort_order=data["sort_order"],
-                item=item,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The entry was saved."))
-            return redirect("core:code_list", list_code=list_code)
+        labels = {**item.labels, "en": data["label_en"], "sq": data["label_sq"]}
+        return code_item_save(
+            actor=request.user,
+            list_code=list_code,
+            code=item.code,
+            labels=labels,
+            active=data["active"],
+            sort_order=data["sort_order"],
+            item=item,
+        )
+
+    if submit(form, save) is not None:
+        messages.success(request, _("The entry was saved."))
+        return redirect("core:code_list", list_code=list_code)
     return render(
         request,
         "core/code_item_edit.html",

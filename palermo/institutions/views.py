@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from palermo.core.access import can
-from palermo.core.forms import apply_validation_error
+from palermo.core.forms import submit
 from palermo.core.web import requires
 
 from .access import visible_institutions
@@ -35,14 +34,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 @requires("institution.manage")
 def institution_create(request: HttpRequest) -> HttpResponse:
     form = InstitutionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            institution = institution_save(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The institution was created."))
-            return redirect("institutions:edit", pk=institution.pk)
+    institution = submit(form, lambda: institution_save(actor=request.user, **form.cleaned_data))
+    if institution is not None:
+        messages.success(request, _("The institution was created."))
+        return redirect("institutions:edit", pk=institution.pk)
     return render(
         request,
         "institutions/form.html",
@@ -64,14 +59,13 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "capabilities": sorted(institution.capability_codes()),
     }
     form = InstitutionForm(request.POST or None, initial=initial, instance=institution)
-    if request.method == "POST" and form.is_valid():
-        try:
-            institution_save(actor=request.user, institution=institution, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The institution was saved."))
-            return redirect("institutions:list")
+    saved = submit(
+        form,
+        lambda: institution_save(actor=request.user, institution=institution, **form.cleaned_data),
+    )
+    if saved is not None:
+        messages.success(request, _("The institution was saved."))
+        return redirect("institutions:list")
     return render(
         request,
         "institutions/form.html",

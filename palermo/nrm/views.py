@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palermo.core.access import can, principal_of
-from palermo.core.forms import apply_validation_error
+from palermo.core.forms import submit
 from palermo.core.web import requires
 from palermo.registry.access import scope_for
 from palermo.registry.models import Case
@@ -50,6 +51,21 @@ def _back(case: Case) -> HttpResponse:
     return redirect("registry:case", pk=case.pk)
 
 
+def _panel_submit(
+    request: HttpRequest, form: Any, call: Callable[[], object], done: str, invalid: str
+) -> None:
+    """Forms posted from the case page's NRM panel: the outcome comes back as a message."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+
+
 def _posted(request: HttpRequest) -> Any:
     """The submitted data on POST — even when empty (a transition without fields, a body sent
     with the CSRF token in a header) — so that the form is bound; None on GET."""
@@ -65,17 +81,18 @@ def transition(request: HttpRequest, pk: uuid.UUID, to_state: str) -> HttpRespon
     if not can(request.user, rule.action):
         raise PermissionDenied(rule.action)
     form = transition_form(rule.id, _posted(request))
-    if request.method == "POST" and form.is_valid():
+
+    def apply() -> Case:
         data = {
             k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.cleaned_data.items()
         }
-        try:
-            services.transition_apply(actor=request.user, case=case, to_state=to_state, data=data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Done: %(label)s.") % {"label": rule.label})
-            return _back(case)
+        return services.transition_apply(
+            actor=request.user, case=case, to_state=to_state, data=data
+        )
+
+    if submit(form, apply) is not None:
+        messages.success(request, _("Done: %(label)s.") % {"label": rule.label})
+        return _back(case)
     return render(
         request,
         "nrm/transition.html",
@@ -89,24 +106,12 @@ def referral_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = _case(request, pk)
     institution_id = principal_of(request.user).institution_id
     form = ReferralForm(_posted(request), exclude_institution=institution_id)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = services.referral_send(
-                actor=request.user,
-                case=case,
-                to_institution=data["to_institution"],
-                service_type=data["service_type"],
-                sections=data["sections"],
-                urgent_without_consent=data["urgent_without_consent"],
-                urgency_justification=data["urgency_justification"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The referral was sent."))
-            return redirect("nrm:referral", pk=referral.pk)
+    referral = submit(
+        form, lambda: services.referral_send(actor=request.user, case=case, **form.cleaned_data)
+    )
+    if referral is not None:
+        messages.success(request, _("The referral was sent."))
+        return redirect("nrm:referral", pk=referral.pk)
     return render(
         request,
         "nrm/referral_new.html",
@@ -200,14 +205,11 @@ def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRes
 def consent_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = _case(request, pk)
     form = ConsentForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The consent was recorded."))
-            return _back(case)
+    if submit(
+        form, lambda: services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+    ):
+        messages.success(request, _("The consent was recorded."))
+        return _back(case)
     return render(
         request,
         "nrm/consent_new.html",
@@ -235,15 +237,13 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def track_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = _case(request, pk)
     form = TrackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.track_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The step was recorded."))
-    else:
-        messages.error(request, _("Choose a track, a step and a date."))
+    _panel_submit(
+        request,
+        form,
+        lambda: services.track_record(actor=request.user, case=case, **form.cleaned_data),
+        _("The step was recorded."),
+        _("Choose a track, a step and a date."),
+    )
     return _back(case)
 
 
@@ -252,15 +252,13 @@ def track_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def best_interests_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = _case(request, pk)
     form = BestInterestsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.best_interests_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The best-interests determination was recorded."))
-    else:
-        messages.error(request, _("Give the date and a summary."))
+    _panel_submit(
+        request,
+        form,
+        lambda: services.best_interests_record(actor=request.user, case=case, **form.cleaned_data),
+        _("The best-interests determination was recorded."),
+        _("Give the date and a summary."),
+    )
     return _back(case)
 
 
@@ -268,15 +266,12 @@ def best_interests_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def settings_page(request: HttpRequest) -> HttpResponse:
     row = NrmSettings.current()
     form = SettingsForm(_posted(request), instance=row)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        try:
-            services.nrm_settings_update(actor=request.user, values=values)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The deadlines were saved."))
-            return redirect("nrm:settings")
+    if submit(
+        form,
+        lambda: services.nrm_settings_update(actor=request.user, values=dict(form.cleaned_data)),
+    ):
+        messages.success(request, _("The deadlines were saved."))
+        return redirect("nrm:settings")
     return render(request, "nrm/settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
