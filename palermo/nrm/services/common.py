@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from palermo.core.access import principal_of
 from palermo.registry.access import scope_for
-from palermo.registry.models import Case, CaseAccess, CaseEvent
+from palermo.registry.holding import holds_case
+from palermo.registry.models import Case, CaseEvent
 
 from ..codes import OPEN_REFERRAL_STATES, ServiceType
 
@@ -25,15 +26,7 @@ def visible_case(actor: Any, case: Case) -> Case:
 
 def holds(actor: Any, case: Case) -> bool:
     """The actor's institution registered or leads the case, or the actor is on its team."""
-    scope = scope_for(actor)
-    if case.pk in scope.team_case_ids:
-        return True
-    return CaseAccess.objects.filter(
-        case=case,
-        institution_id=scope.principal.institution_id or 0,
-        revoked_at__isnull=True,
-        source__in=[CaseAccess.Source.REGISTERED, CaseAccess.Source.LEAD],
-    ).exists()
+    return holds_case(actor, case)
 
 
 def identifies(actor: Any, case: Case) -> bool:

@@ -24,19 +24,11 @@ def _holds(actor: Any, case: Case) -> int:
     """The actor's institution must hold the case (registered or leads it) or the actor must be
     on its team: referral receivers and oversight cannot change it."""
     from ..access import scope_for
+    from ..holding import holds_case
 
-    scope = scope_for(actor)
-    institution_id = scope.principal.institution_id or 0
-    holds = CaseAccess.objects.filter(
-        case=case,
-        institution_id=institution_id,
-        revoked_at__isnull=True,
-        source__in=[CaseAccess.Source.REGISTERED, CaseAccess.Source.LEAD],
-    ).exists()
-    if not holds and case.pk not in scope.team_case_ids:
+    if not holds_case(actor, case):
         raise PermissionDenied("case.not_held")
-    assert institution_id is not None
-    return institution_id
+    return scope_for(actor).principal.institution_id or 0
 
 
 def _reason(reason: str, field: str = "reason") -> str:
