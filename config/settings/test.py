@@ -42,3 +42,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# No cache between tests: a value cached by one test (the registry's size) must not change
+# what another computes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from palermo.registry.models import Registration
+from palermo.registry.linkage import record_of_registration as record_of
+from palermo.registry.search import registry_size
 
 from .models import Candidate
-from .tasks import SEX
 
 IDENTITY_FIELDS = (
     "first_name",
@@ -20,21 +20,6 @@ IDENTITY_FIELDS = (
 )
 
 
-def record_of(registration: Registration) -> dict[str, object]:
-    return {
-        "record_id": str(registration.pk),
-        "first_name": registration.first_name,
-        "last_name": registration.last_name,
-        "sex": SEX.get(registration.sex, ""),
-        "date_of_birth": registration.date_of_birth.isoformat()
-        if registration.date_of_birth
-        else "",
-        "birth_year": str(registration.birth_year or ""),
-        "citizenship": "" if registration.citizenship in ("ZZ", "XX") else registration.citizenship,
-        "place_of_birth": registration.place_of_birth,
-    }
-
-
 def comparison(candidate: Candidate) -> dict[str, Any]:
     """Side by side: the two registrations' identity fields, which fields agreed and which
     disagreed (with their weights), and the total match weight."""
@@ -42,7 +27,7 @@ def comparison(candidate: Candidate) -> dict[str, Any]:
 
     left, right = candidate.left, candidate.right
     # The prior depends on how many registrations the pair was drawn from.
-    size = Registration.objects.count()
+    size = registry_size()
     score = score_candidates(record_of(left), [record_of(right)], registry_size=size)[0]
     return {
         "left": left,

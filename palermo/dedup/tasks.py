@@ -10,41 +10,20 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from palermo.registry.linkage import CANDIDATE_FIELDS, record_of
 from palermo.registry.models import Registration
 
 from .models import LinkageRun
 from .services import upsert_candidates
 
-SEX = {"female": "F", "male": "M"}
-
 
 def registration_rows() -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    for r in Registration.objects.filter(person__merged_into__isnull=True).values(
-        "pk",
-        "institution_id",
-        "first_name",
-        "last_name",
-        "sex",
-        "date_of_birth",
-        "birth_year",
-        "citizenship",
-        "place_of_birth",
-    ):
-        rows.append(
-            {
-                "record_id": str(r["pk"]),
-                "source_institution": str(r["institution_id"]),
-                "first_name": r["first_name"],
-                "last_name": r["last_name"],
-                "sex": SEX.get(r["sex"], ""),
-                "date_of_birth": r["date_of_birth"].isoformat() if r["date_of_birth"] else "",
-                "birth_year": str(r["birth_year"] or ""),
-                "citizenship": "" if r["citizenship"] in ("ZZ", "XX") else r["citizenship"],
-                "place_of_birth": r["place_of_birth"],
-            }
+    return [
+        record_of(r)
+        for r in Registration.objects.filter(person__merged_into__isnull=True).values(
+            *CANDIDATE_FIELDS
         )
-    return rows
+    ]
 
 
 @task()

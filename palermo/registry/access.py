@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 
 from palermo.core.access import Principal, principal_of, register_scope
 from palermo.core.roles import Capability, Role, Section
@@ -44,6 +45,11 @@ class Scope:
         return frozenset(s for s in Section.values if self.principal.can("person.read", s))
 
     @property
+    def institution_id(self) -> int:
+        """The active institution (0, which matches nothing, when there is none)."""
+        return self.principal.institution_id or 0
+
+    @property
     def active(self) -> bool:
         return Section.METADATA in self.readable
 
@@ -53,15 +59,16 @@ class Scope:
         return Role.COORDINATOR in p.roles and Capability.COORDINATION in p.capabilities
 
     @cached_property
-    def team_case_ids(self) -> frozenset[uuid.UUID]:
-        if not self.active:
-            return frozenset()
-        return frozenset(
+    def team_case_ids(self) -> TeamCases:
+        """``case_id in scope.team_case_ids``: whether the user is on that case's team."""
+        return TeamCases(
             CaseTeamMember.objects.filter(
                 user_id=self.principal.user_id,
-                institution_id=self.principal.institution_id,
+                institution_id=self.institution_id,
                 removed_at__isnull=True,
-            ).values_list("case_id", flat=True)
+            )
+            if self.active
+            else CaseTeamMember.objects.none()
         )
 
     @cached_property
@@ -85,12 +92,24 @@ class Scope:
         if self.oversight:
             qs = Case.objects.all()
         else:
+            # Correlated subqueries, not ``pk IN (…)``: a list page walks the cases in list
+            # order and stops after one page, probing the access (and team) index per case,
+            # instead of first collecting every case a big institution holds (or every case
+            # a registrar is on the team of: every case they registered).
             held = CaseAccess.objects.filter(
-                institution_id=self.principal.institution_id, revoked_at__isnull=True
-            ).values("case_id")
-            condition = Q(pk__in=held)
+                case=OuterRef("pk"),
+                institution_id=self.institution_id,
+                revoked_at__isnull=True,
+            )
             if self.team_case_ids:
-                condition |= Q(pk__in=self.team_case_ids)
+                # Two arms: as scalar subqueries, because PostgreSQL plans an OR of EXISTS
+                # by hashing either side's every row before the first case is listed.
+                on_team = self.team_case_ids.rows.filter(case=OuterRef("pk"))
+                condition = Q(IsNull(Subquery(held.values("pk")[:1]), False)) | Q(
+                    IsNull(Subquery(on_team.values("pk")[:1]), False)
+                )
+            else:
+                condition = Q(Exists(held))
             if self.glass_person_ids:
                 condition |= Q(person_id__in=self.glass_person_ids)
             qs = Case.objects.filter(condition)
@@ -101,13 +120,14 @@ class Scope:
     def persons(self) -> QuerySet[Person]:
         if not self.active:
             return Person.objects.none()
-        own = Registration.objects.filter(
-            person=OuterRef("pk"), institution_id=self.principal.institution_id
-        )
+        own = Registration.objects.filter(person=OuterRef("pk"), institution_id=self.institution_id)
         condition = Q(Exists(self.cases().filter(person=OuterRef("pk")))) | Q(Exists(own))
         if self.glass_person_ids:
             condition |= Q(pk__in=self.glass_person_ids)
-        return Person.objects.filter(condition, merged_into__isnull=True)
+        # Not ``merged_into__isnull=True``: without statistics SQLite reads "IS NULL" as an
+        # equality on the merged_into index, which every unmerged person matches, and walks
+        # the whole table through it instead of the few ids a caller asks for.
+        return Person.objects.filter(condition).exclude(merged_into__isnull=False)
 
     def registrations(self) -> QuerySet[Registration]:
         """Registrations whose content the user may see in some section beyond metadata:
@@ -115,8 +135,7 @@ class Scope:
         if not self.active:
             return Registration.objects.none()
         return Registration.objects.filter(
-            Q(institution_id=self.principal.institution_id)
-            | Q(pk__in=self.cases().values("registration_id"))
+            Q(institution_id=self.institution_id) | Q(pk__in=self.cases().values("registration_id"))
         )
 
     # --- sections -------------------------------------------------------------
@@ -128,7 +147,7 @@ class Scope:
             return frozenset()
         if access_rows is None:
             access_rows = CaseAccess.objects.filter(
-                case=case, institution_id=self.principal.institution_id, revoked_at__isnull=True
+                case=case, institution_id=self.institution_id, revoked_at__isnull=True
             )
         on_team = case.pk in self.team_case_ids
         base: set[str] = set()
@@ -164,6 +183,37 @@ class Scope:
             if child:
                 sections -= CHILD_PROTECTED
         return frozenset(sections & self.readable)
+
+
+class TeamCases:
+    """The cases a user is on the team of, looked up when asked: a registrar is on the team of
+    every case they registered, which can be hundreds of thousands — too many to load on
+    every request or to pass as query parameters. Answers are cached for the request;
+    ``load(ids)`` answers a whole page of cases in one query."""
+
+    def __init__(self, rows: QuerySet[CaseTeamMember]) -> None:
+        self.rows = rows
+        self._known: dict[Any, bool] = {}
+        self._any: bool | None = None
+
+    def load(self, case_ids: Iterable[Any]) -> None:
+        missing = {i for i in case_ids if i not in self._known}
+        if not missing:
+            return
+        found = set(self.rows.filter(case_id__in=missing).values_list("case_id", flat=True))
+        for case_id in missing:
+            self._known[case_id] = case_id in found
+
+    def __contains__(self, case_id: object) -> bool:
+        if case_id not in self._known:
+            self.load([case_id])
+        return self._known[case_id]
+
+    def __bool__(self) -> bool:
+        """Whether the user is on any team at all (then lists must consider teams)."""
+        if self._any is None:
+            self._any = self.rows.exists()
+        return self._any
 
 
 def scope_for(user: Any) -> Scope:

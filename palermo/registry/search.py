@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +26,7 @@ from palermo.core.crypto import blind_index
 from palermo.dedup.engine.scorer import PairScore, score_candidates
 
 from .access import scope_for
+from .linkage import CANDIDATE_FIELDS, SEX_CODES, record_of
 from .models import DuplicateAlert, NameKey, Registration
 from .services.register import DOCUMENT_PURPOSE
 
@@ -33,7 +35,19 @@ ALERT_THRESHOLD = 0.80  # out-of-scope candidates at least this likely alert the
 MAX_CANDIDATES = 400
 MAX_SHOWN = 10
 
-SEX_CODES = {"female": "F", "male": "M"}
+REGISTRY_SIZE_TTL = 600  # seconds: the prior barely moves in ten minutes
+
+
+def registry_size() -> int:
+    """How many registrations candidates are drawn from, which sets the scorer's prior (a
+    match among a million registrations is less likely than among a hundred). Counted at
+    most every REGISTRY_SIZE_TTL seconds: a count of a million rows on every search would
+    cost more than the search."""
+    size = cache.get("registry:size")
+    if size is None:
+        size = Registration.objects.count()
+        cache.set("registry:size", size, REGISTRY_SIZE_TTL)
+    return max(2, int(size))
 
 
 @dataclass
@@ -82,21 +96,14 @@ class SearchResult:
     searched_at: Any = None
 
 
-def _record_of(registration: Registration) -> dict[str, object]:
-    return {
-        "record_id": str(registration.pk),
-        "first_name": registration.first_name,
-        "last_name": registration.last_name,
-        "sex": SEX_CODES.get(registration.sex, ""),
-        "date_of_birth": registration.date_of_birth.isoformat()
-        if registration.date_of_birth
-        else "",
-        "birth_year": str(registration.birth_year or ""),
-        "citizenship": ""
-        if registration.citizenship in ("", "ZZ", "XX")
-        else registration.citizenship,
-        "place_of_birth": registration.place_of_birth,
-    }
+def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
+    """The Match of a person's best candidate, its registration as loaded with ``only()``."""
+    probability, score, row, document_match = best
+    loaded = [f.attname for f in Registration._meta.concrete_fields if f.attname in row]
+    registration = Registration.from_db(
+        Registration.objects.db, loaded, [row[name] for name in loaded]
+    )
+    return Match(row["person_id"], registration, probability, score, document_match)
 
 
 def _candidate_ids(query: SearchQuery) -> tuple[list[Any], set[Any]]:
@@ -133,48 +140,49 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
     ensure_can(actor, "person.search")
     scope = scope_for(actor)
     ids, by_document = _candidate_ids(query)
-    candidates = list(
-        Registration.objects.filter(pk__in=set(ids) | by_document)
-        .filter(person__merged_into__isnull=True)
-        .only(
-            "pk",
-            "person_id",
-            "institution_id",
-            "first_name",
-            "last_name",
-            "sex",
-            "date_of_birth",
-            "birth_year",
-            "citizenship",
-            "place_of_birth",
+    # Merged-away persons are dropped here rather than in SQL: a condition on the person
+    # table lets SQLite's planner walk every person through the ``merged_into`` index (all
+    # NULL) instead of looking the few hundred candidates up by primary key.
+    candidates = [
+        row
+        for row in Registration.objects.filter(pk__in=set(ids) | by_document).values(
+            *CANDIDATE_FIELDS, "person__merged_into"
         )
-    )
+        if row["person__merged_into"] is None
+    ]
     scores = (
-        score_candidates(query.record(), [_record_of(r) for r in candidates]) if candidates else []
+        score_candidates(
+            query.record(), [record_of(r) for r in candidates], registry_size=registry_size()
+        )
+        if candidates
+        else []
     )
-    by_id = {str(r.pk): r for r in candidates}
-    best: dict[Any, Match] = {}
+    by_id = {str(r["id"]): r for r in candidates}
+    best: dict[Any, tuple[float, PairScore, dict[str, Any], bool]] = {}
     for s in scores:
-        registration = by_id[s.record_id]
-        document_match = registration.pk in by_document
+        row = by_id[s.record_id]
+        document_match = row["id"] in by_document
         probability = 1.0 if document_match else s.match_probability
-        current = best.get(registration.person_id)
-        if current is None or probability > current.probability:
-            best[registration.person_id] = Match(
-                registration.person_id, registration, probability, s, document_match
-            )
-    person_ids = list(best)
+        current = best.get(row["person_id"])
+        if current is None or probability > current[0]:
+            best[row["person_id"]] = (probability, s, row, document_match)
+    # Only a likely match is shown (in scope) or alerted (outside): the scope of the others
+    # does not matter, and checking it for hundreds of namesakes costs a probe each.
+    person_ids = [pid for pid, b in best.items() if b[0] >= min(SHOW_THRESHOLD, ALERT_THRESHOLD)]
     in_scope = set(scope.persons().filter(pk__in=person_ids).values_list("pk", flat=True))
-    shown = sorted(
-        (m for pid, m in best.items() if pid in in_scope and m.probability >= SHOW_THRESHOLD),
-        key=lambda m: -m.probability,
-    )[:MAX_SHOWN]
+    shown = [
+        _match(b)
+        for b in sorted(
+            (b for pid, b in best.items() if pid in in_scope and b[0] >= SHOW_THRESHOLD),
+            key=lambda b: -b[0],
+        )[:MAX_SHOWN]
+    ]
     outside = [
-        m for pid, m in best.items() if pid not in in_scope and m.probability >= ALERT_THRESHOLD
+        _match(b) for pid, b in best.items() if pid not in in_scope and b[0] >= ALERT_THRESHOLD
     ]
     now = timezone.now()
     with transaction.atomic():
-        alert_ids = _alert(actor, scope.principal.institution_id, outside, now)
+        alert_ids = _alert(actor, scope.principal.institution_id or 0, outside, now)
         audit.record(
             actor,
             "person.searched",
@@ -186,31 +194,32 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
     return SearchResult(matches=shown, alert_ids=alert_ids, searched_at=now)
 
 
-def _alert(actor: Any, institution_id: int | None, outside: Iterable[Match], now: Any) -> list[Any]:
+def _alert(actor: Any, institution_id: int, outside: Iterable[Match], now: Any) -> list[Any]:
     """One open alert per (person, searching institution) and day: repeated searches do not
     flood the coordinator's queue."""
-    ids = []
-    for match in outside:
-        recent = DuplicateAlert.objects.filter(
-            existing_person_id=match.person_id,
+    outside = list(outside)
+    open_alerts: dict[Any, DuplicateAlert] = {}
+    if outside:  # one query for every match (a common name can match dozens outside)
+        for alert in DuplicateAlert.objects.filter(
+            existing_person_id__in={m.person_id for m in outside},
             searching_institution_id=institution_id,
             status=DuplicateAlert.Status.OPEN,
             created_at__gte=now - timedelta(days=1),
-        ).first()
-        if recent is None:
-            recent = DuplicateAlert.objects.create(
-                existing_person_id=match.person_id,
-                existing_institution_id=match.registration.institution_id,
-                searching_institution_id=institution_id,
-                searched_by=actor,
-                score=round(match.probability, 4),
-            )
-            audit.record(
-                actor,
-                "duplicate.alerted",
-                recent,
-                ids=[match.person_id],
-                flagged=False,
-            )
-        ids.append(recent.pk)
-    return ids
+        ).order_by("-created_at"):
+            open_alerts.setdefault(alert.existing_person_id, alert)  # the newest, as before
+    new = {
+        match.person_id: DuplicateAlert(
+            existing_person_id=match.person_id,
+            existing_institution_id=match.registration.institution_id,
+            searching_institution_id=institution_id,
+            searched_by=actor,
+            score=round(match.probability, 4),
+        )
+        for match in outside
+        if match.person_id not in open_alerts
+    }
+    DuplicateAlert.objects.bulk_create(new.values())  # one INSERT, then one entry per alert
+    for person_id, alert in new.items():
+        audit.record(actor, "duplicate.alerted", alert, ids=[person_id], flagged=False)
+    alerts = {**new, **open_alerts}
+    return [alerts[m.person_id].pk for m in outside]

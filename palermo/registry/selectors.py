@@ -86,6 +86,7 @@ def case_rows(user: Any, cases: list[Case]) -> list[CaseRow]:
     """Rows for a page of cases, in a fixed number of queries (no N+1)."""
     scope = scope_for(user)
     ids = [c.pk for c in cases]
+    scope.team_case_ids.load(ids)
     access: dict[Any, list[CaseAccess]] = defaultdict(list)
     for row in CaseAccess.objects.filter(case_id__in=ids, revoked_at__isnull=True).select_related(
         "institution"
@@ -162,7 +163,8 @@ class PersonView:
     @property
     def sections(self) -> frozenset[str]:
         found: set[str] = set()
-        for view in [*self.registrations, *self.cases]:
+        views: list[RegistrationView | CaseView] = [*self.registrations, *self.cases]
+        for view in views:
             found |= view.sections
         return frozenset(found)
 
@@ -173,6 +175,7 @@ def person_view(user: Any, person: Person) -> PersonView:
     cases = list(
         scope.cases().filter(person=person).select_related("lead_institution", "registration")
     )
+    scope.team_case_ids.load(c.pk for c in cases)
     access: dict[Any, list[CaseAccess]] = defaultdict(list)
     for row in CaseAccess.objects.filter(case__in=cases, revoked_at__isnull=True).select_related(
         "institution"
@@ -270,20 +273,31 @@ def person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
         .prefetch_related(
             Prefetch(
                 "access",
-                queryset=CaseAccess.objects.filter(
-                    institution_id=scope.principal.institution_id, revoked_at__isnull=True
-                ),
-                to_attr="my_access",
+                # The institution is picked below, not in SQL: with it, SQLite walks the
+                # institution's whole (institution, revoked_at, …) index instead of looking
+                # up these few cases' rows.
+                queryset=CaseAccess.objects.filter(revoked_at__isnull=True),
+                to_attr="active_access",
             )
         )
     )
+    my_access = {
+        case.pk: [
+            a for a in case.active_access if a.institution_id == scope.principal.institution_id
+        ]
+        for case in cases
+    }
+    scope.team_case_ids.load(c.pk for c in cases)
     by_person: dict[Any, list[Case]] = defaultdict(list)
     for case in cases:
         by_person[case.person_id].append(case)
     own = defaultdict(list)
-    for registration in Registration.objects.filter(
-        person_id__in=ids, institution_id=scope.principal.institution_id
-    ).order_by("-registered_at"):
+    # Sorted here, not in SQL: with ORDER BY registered_at, SQLite walks the institution's
+    # whole (institution, -registered_at) index instead of looking up these few persons.
+    registrations = Registration.objects.filter(
+        person_id__in=ids, institution_id=scope.institution_id
+    ).order_by()
+    for registration in sorted(registrations, key=lambda r: r.registered_at, reverse=True):
         own[registration.person_id].append(registration)
     rows = []
     for person in persons:
@@ -291,7 +305,7 @@ def person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
         child = any(c.is_child for c in person_cases)
         on_team = any(c.pk in scope.team_case_ids for c in person_cases)
         candidates: list[tuple[Registration, frozenset[str]]] = [
-            (c.registration, scope.case_sections(c, c.my_access)) for c in person_cases
+            (c.registration, scope.case_sections(c, my_access[c.pk])) for c in person_cases
         ] + [
             (r, scope.registration_sections(r, child=child, on_team=on_team))
             for r in own[person.pk]

@@ -94,6 +94,10 @@ class Case(models.Model):
             models.Index(fields=["lead_institution", "-detection_date"], name="case_lead"),
             models.Index(fields=["person"], name="case_person"),
             models.Index(fields=["state"], name="case_state"),
+            # The list's default order and its reverse straight from the index, so a page
+            # stops after its rows whatever the filter (docs/benchmarks.md, Registry).
+            models.Index(fields=["-detection_date", "-id"], name="case_detected_desc"),
+            models.Index(fields=["state", "-detection_date", "-id"], name="case_state_detected"),
         ]
 
     def __str__(self) -> str:
@@ -154,7 +158,13 @@ class CaseTeamMember(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["user", "removed_at"], name="caseteam_user")]
+        indexes = [
+            models.Index(fields=["user", "removed_at"], name="caseteam_user"),
+            # "is this user on this case's team": one probe per listed case.
+            models.Index(
+                fields=["case", "user", "institution", "removed_at"], name="caseteam_case_user"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"team {self.case_id}:{self.user_id}"

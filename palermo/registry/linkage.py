@@ -1,0 +1,50 @@
+"""Registrations as the deduplication engine's records (the CLI's columns).
+
+One mapping for search-before-create, the nightly linkage and the reviewers' comparison,
+so that all three score the same fields the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .models import Registration
+
+# What the engine compares, read as plain values (``.values(*CANDIDATE_FIELDS)``).
+CANDIDATE_FIELDS = (
+    "id",
+    "person_id",
+    "institution_id",
+    "first_name",
+    "last_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "citizenship",
+    "place_of_birth",
+)
+SEX_CODES = {"female": "F", "male": "M"}
+UNKNOWN_CITIZENSHIP = ("", "ZZ", "XX")
+
+
+def record_of(values: Mapping[str, Any]) -> dict[str, object]:
+    """The engine's record of one registration given as ``CANDIDATE_FIELDS`` values."""
+    dob = values["date_of_birth"]
+    citizenship = values["citizenship"]
+    return {
+        "record_id": str(values["id"]),
+        "source_institution": str(values["institution_id"]),
+        "first_name": values["first_name"],
+        "last_name": values["last_name"],
+        "sex": SEX_CODES.get(values["sex"], ""),
+        "date_of_birth": dob.isoformat() if dob else "",
+        "birth_year": str(values["birth_year"] or ""),
+        "citizenship": "" if citizenship in UNKNOWN_CITIZENSHIP else citizenship,
+        "place_of_birth": values["place_of_birth"],
+    }
+
+
+def record_of_registration(registration: Registration) -> dict[str, object]:
+    """The engine's record of a loaded registration."""
+    return record_of({name: getattr(registration, name) for name in CANDIDATE_FIELDS})
