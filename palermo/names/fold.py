@@ -12,8 +12,9 @@ changes (which makes ``fold`` idempotent):
 * digraphs for one sound become one letter (each letter of a Cyrillic word
   transliterated alone, so т+ч stays tc): sh/š/ş→s, zh/ž→z, ch/č/ć/ç/ts/tz/cz→c,
   kh/х→h, gh/ğ→g, ph→f, th→t, xh/dž/dzh/џ→dz, gj/đ/ђ/ѓ→dj, kj/ќ→c, x→ks, w→v;
-* q→c as in Albanian (Krasniqi/Krasnići), but q→g in text with Azerbaijani
-  letters (ə, ı, ğ), where q is a g (Qasımov/Gasymov);
+* q→c as in Albanian (Krasniqi/Krasnići), but in text with Azerbaijani
+  letters (ə, ı, ğ) q→g, x→h and c→dz, as they sound there (Qasımov/Gasymov,
+  Xədicə/Khadidzhe, Cəfərov/Dzhafarov);
 * the glide written j, y or i is normalised: ``Marija/Mariya/Maria``→maria,
   ``Darja/Darya/Daria``→daria, a final ``-ij/-iy/-ii/-yi``→i (``Oleksii/Oleksiy/
   Oleksij``→oleksi), ``y`` elsewhere→i, ``j`` before a consonant→i
@@ -39,6 +40,7 @@ _SPECIAL = {
 }  # fmt: skip
 _APOSTROPHES = "'’ʼ`´ʻ"
 _AZERBAIJANI_MARKERS = frozenset("əƏığĞ")
+_AZERBAIJANI_LETTERS = str.maketrans({"q": "g", "Q": "G", "x": "h", "X": "H", "c": "dž", "C": "Dž"})
 
 _VOWELS = "aeiou"
 
@@ -130,8 +132,9 @@ def fold(text: str) -> str:
     """
     latin = to_latin(text, for_comparison=True)
     if any(ch in _AZERBAIJANI_MARKERS for ch in latin):
-        # Azerbaijani q is a g (Qasımov/Гасымов, Vüqar/Vugar), unlike Albanian q.
-        latin = latin.replace("q", "g").replace("Q", "G")
+        # Azerbaijani q is a g (Qasımov/Гасымов, Vüqar/Vugar), unlike Albanian q;
+        # x is a kh (Xədicə/Khadija, Səxavət/Sakhavat) and c a dzh (Cəfər/Dzhafar).
+        latin = latin.translate(_AZERBAIJANI_LETTERS)
     tokens = (fold_token(t) for t in _SEPARATORS.split(_strip_to_ascii(latin)) if t)
     return " ".join(t for t in tokens if t)
 

@@ -24,7 +24,7 @@ from palermo.names.nicknames import GIVEN_NAME_GROUPS
 
 # Version of the key algorithm: stored beside the keys so that an index built
 # with an older algorithm can be recognised and rebuilt.
-SEARCH_KEYS_VERSION = 1
+SEARCH_KEYS_VERSION = 2
 MAX_SEARCH_KEYS = 12
 _SKELETON_LEN = 4
 

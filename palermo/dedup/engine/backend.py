@@ -14,7 +14,7 @@ import logging
 import math
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -216,6 +216,30 @@ DOB_M_START = {
 }
 
 
+# Pairs for re-estimating the surname levels: same full date of birth and same
+# given name, nearly all one person (twins have different given names). On the
+# date-of-birth block, EM put on different surnames half the weight they have:
+# it counted most women registered under a married surname as other people.
+SURNAME_EM_BLOCK = "l.dob = r.dob AND l.gc = r.gc"
+
+
+def _estimate_surname(
+    settings: dict[str, Any], run: Callable[[dict[str, Any], str], dict[str, Any]]
+) -> dict[str, Any]:
+    """EM on SURNAME_EM_BLOCK for the last_name m values only (the rest fixed)."""
+    for comparison in settings["comparisons"]:
+        if comparison["output_column_name"] == "last_name":
+            continue
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level"):
+                level["fix_m_probability"] = True
+    prior = settings["probability_two_random_records_match"]
+    settings["probability_two_random_records_match"] = DATE_EM_PRIOR
+    settings = _strip_fix_flags(run(settings, "em_surname"))
+    settings["probability_two_random_records_match"] = prior
+    return settings
+
+
 def _strip_fix_flags(settings: dict[str, Any]) -> dict[str, Any]:
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
@@ -243,11 +267,12 @@ def train(
     often than among random pairs, and their agreement must count for less
     (see ``training.conditional_u``).
 
-    EM then runs twice, as the stack notes advise for person data: first on
-    pairs that share a full date of birth, which estimates every comparison but
-    the date; then, with those m values fixed, on pairs that share a given name
-    and a rare surname, which estimates the date-of-birth levels (see
-    DATE_EM_BLOCK). ``table`` must then have the column ``snr``. Letting EM
+    EM then runs three times, as the stack notes advise for person data: first
+    on pairs that share a full date of birth, which estimates every comparison
+    but the date; then, with the others fixed, on pairs that also share a given
+    name, which re-estimates the surname levels (see SURNAME_EM_BLOCK); then,
+    with those m values fixed, on pairs that share a given name and a rare
+    surname, which estimates the date-of-birth levels (see DATE_EM_BLOCK). ``table`` must then have the column ``snr``. Letting EM
     estimate the date on pairs blocked by a common full name makes it call most
     same-name pairs matches (a full name nearly fixes sex, citizenship and
     place), and it then believes matches often have different dates of birth.
@@ -264,6 +289,10 @@ def train(
             elif step == "em_dob":
                 linker.training.estimate_parameters_using_expectation_maximisation(
                     "l.dob = r.dob", max_pairs=5e6
+                )
+            elif step == "em_surname":
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    SURNAME_EM_BLOCK, max_pairs=5e6
                 )
             else:
                 linker.training.estimate_parameters_using_expectation_maximisation(
@@ -285,6 +314,7 @@ def train(
             level["u_probability"] = u
             level["fix_u_probability"] = True
     settings = run(settings, "em_dob")
+    settings = _estimate_surname(settings, run)
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):

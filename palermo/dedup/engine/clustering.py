@@ -43,7 +43,7 @@ _FULL_DATES_DIFFER = [lv.label for lv in DATE_OF_BIRTH.levels].index("full_dates
 _DATE_DIFFERENT = len(DATE_OF_BIRTH.levels) - 1
 _GIVEN_DIFFERENT = len(FIRST_NAME.levels) - 1
 _SURNAME_DIFFERENT = {
-    i for i, lv in enumerate(LAST_NAME.levels) if lv.label in ("different_women", "different")
+    i for i, lv in enumerate(LAST_NAME.levels) if lv.label in ("different_not_male", "different")
 }
 _SEX_DIFFERENT = len(SEX.levels) - 1
 

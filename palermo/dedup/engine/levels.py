@@ -55,18 +55,21 @@ def _swapped(x: Features, y: Features) -> bool:
 
 
 def _swapped_similar(x: Features, y: Features) -> bool:
-    return (_lev(x.gn, y.sn, 1) or _eq(x.gk, y.sk) or _eq(x.gn, y.sn2)) and (
-        _lev(x.sn, y.gn, 1) or _eq(x.sk, y.gk) or _eq(x.sn2, y.gn)
-    )
+    a1 = _lev(x.gn, y.sn, 1) or _eq(x.gk, y.sk) or _eq(x.gn, y.sn2)
+    b1 = _lev(x.sn, y.gn, 1) or _eq(x.sk, y.gk) or _eq(x.sn2, y.gn)
+    return (a1 and (b1 or _lev(x.sn, y.gn, 2))) or (b1 and _lev(x.gn, y.sn, 2))
 
 
 _SWAPPED_SQL = "gn_l = sn_r AND sn_l = gn_r"
 # A swap with a typo, a nickname, an extra given name ("Okafor" / "Oluwaseun Mary")
 # or a compound surname ("Koleva Yordanka" / "Yordanka Popova-Koleva"): each name is
 # one edit away from, has the skeleton of, or is a surname part of the other's other name.
+# One of the two may be two edits away ("Krasniqi Blerta" / "Blerta Kransiqi").
+_SWAP_A1 = "(levenshtein(gn_l, sn_r) <= 1 OR gk_l = sk_r OR gn_l = sn2_r)"
+_SWAP_B1 = "(levenshtein(sn_l, gn_r) <= 1 OR sk_l = gk_r OR sn2_l = gn_r)"
 _SWAPPED_SIMILAR_SQL = (
-    "(levenshtein(gn_l, sn_r) <= 1 OR gk_l = sk_r OR gn_l = sn2_r)"
-    " AND (levenshtein(sn_l, gn_r) <= 1 OR sk_l = gk_r OR sn2_l = gn_r)"
+    f"(({_SWAP_A1} AND ({_SWAP_B1} OR levenshtein(sn_l, gn_r) <= 2))"
+    f" OR ({_SWAP_B1} AND levenshtein(gn_l, sn_r) <= 2))"
 )
 
 
@@ -121,9 +124,10 @@ LAST_NAME = ComparisonSpec(
               _token_overlap),
         Level("similar", "levenshtein(sn_l, sn_r) <= 2 OR sk_l = sk_r",
               lambda x, y: _lev(x.sn, y.sn, 2) or _eq(x.sk, y.sk)),
-        # Women change surname on marriage: a different surname says less about them.
-        Level("different_women", "sex_l = 'F' AND sex_r = 'F'",
-              lambda x, y: x.sex == "F" and y.sex == "F"),
+        # Women change surname on marriage: a different surname says less about
+        # them, and about anyone not registered as a man (sex missing on a side).
+        Level("different_not_male", "coalesce(sex_l, 'F') = 'F' AND coalesce(sex_r, 'F') = 'F'",
+              lambda x, y: x.sex != "M" and y.sex != "M"),
         Level("different", "ELSE", _else),
     ),
 )  # fmt: skip
@@ -176,7 +180,7 @@ PLACE_OF_BIRTH = ComparisonSpec(
     (
         Level("null", "pob_l IS NULL OR pob_r IS NULL",
               lambda x, y: x.pob is None or y.pob is None, is_null=True),
-        Level("exact", "pob_l = pob_r", lambda x, y: _eq(x.pob, y.pob)),
+        Level("exact", "pob_l = pob_r", lambda x, y: _eq(x.pob, y.pob), tf_column="pobc"),
         Level("similar", "levenshtein(pob_l, pob_r) <= 2", lambda x, y: _lev(x.pob, y.pob, 2)),
         Level("different", "ELSE", _else),
     ),

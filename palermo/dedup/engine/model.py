@@ -71,7 +71,9 @@ class Model:
                     f"where the engine expects {spec.name!r}"
                 )
             levels = comparison["comparison_levels"]
-            if [lv["sql_condition"] for lv in levels] != [lv.sql for lv in spec.levels]:
+            if [(lv["sql_condition"], lv.get("tf_adjustment_column")) for lv in levels] != [
+                (lv.sql, lv.tf_column) for lv in spec.levels
+            ]:
                 raise ModelError(
                     f"comparison {spec.name!r} in the model was made for other levels; "
                     "retrain the model with this version of the engine"

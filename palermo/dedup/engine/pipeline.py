@@ -23,7 +23,13 @@ from palermo.dedup.engine.blocking import DEFAULT_PAIR_BUDGET, select_rules
 from palermo.dedup.engine.clustering import ClusterStats, constrained_clusters
 from palermo.dedup.engine.levels import COMPARISONS
 from palermo.dedup.engine.model import Model
-from palermo.dedup.engine.records import Features, RowIssue, features_to_columns, prepare_record
+from palermo.dedup.engine.records import (
+    Features,
+    RowIssue,
+    features_to_columns,
+    orient,
+    prepare_record,
+)
 from palermo.dedup.engine.scorer import Scorer, logit2, term_frequencies
 
 logger = logging.getLogger(__name__)
@@ -132,6 +138,8 @@ def link_records(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     features, issues = prepare_all(rows, today=today)
+    features, swapped = orient(features)
+    logger.info("%d registrations with given name and surname swapped back", swapped)
     timings["prepare"] = time.perf_counter() - started
     n = len(features)
     if threshold is not None:

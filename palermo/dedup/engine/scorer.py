@@ -76,17 +76,37 @@ def term_frequencies(records: Iterable[Features]) -> dict[str, dict[str, float]]
     """
     surnames: Counter[str] = Counter()
     given: Counter[str] = Counter()
-    per_citizenship: Counter[str] = Counter()
+    places: Counter[str] = Counter()
     for record in records:
         if record.sn is not None:
             surnames[record.sn] += 1
         if record.gnc is not None:
             given[record.gnc] += 1
-            per_citizenship[record.gnc.rsplit("|", 1)[1]] += 1
+        if record.pobc is not None:
+            places[record.pobc] += 1
     total = sum(surnames.values())
     return {
-        "sn": {value: n / total for value, n in surnames.items()} if total else {},
-        "gnc": {value: n / per_citizenship[value.rsplit("|", 1)[1]] for value, n in given.items()},
+        "sn": {value: n / (total + TF_PSEUDO_COUNT) for value, n in surnames.items()},
+        "gnc": _within_citizenship(given),
+        "pobc": _within_citizenship(places),
+    }
+
+
+# Frequencies are counted as if each group had this many more registrations
+# with other values: in a file of three registrations every name would
+# otherwise have frequency 1/3 or 1 and agreeing on it would count for nothing.
+# On a registry of thousands it changes nothing.
+TF_PSEUDO_COUNT = 10
+
+
+def _within_citizenship(counts: Counter[str]) -> dict[str, float]:
+    """Share of each ``value|citizenship`` among the values with that citizenship."""
+    per_citizenship: Counter[str] = Counter()
+    for value, n in counts.items():
+        per_citizenship[value.rsplit("|", 1)[1]] += n
+    return {
+        value: n / (per_citizenship[value.rsplit("|", 1)[1]] + TF_PSEUDO_COUNT)
+        for value, n in counts.items()
     }
 
 

@@ -22,9 +22,9 @@ from palermo.dedup.engine.levels import (
     ComparisonSpec,
     level_index,
 )
-from palermo.dedup.engine.model import Model
+from palermo.dedup.engine.model import Model, ModelError
 from palermo.dedup.engine.pipeline import Rows, features_table, prepare_all
-from palermo.dedup.engine.records import Features
+from palermo.dedup.engine.records import Features, orient
 from palermo.dedup.engine.scorer import term_frequencies
 
 # A surname held by at most this many registrations is "rare": two of them with
@@ -51,6 +51,7 @@ def train_model(
     the size of the data it will be applied to.
     """
     features, _ = prepare_all(rows)
+    features, _ = orient(features)
     table = features_table(features)
     surname_counts = Counter(f.sn for f in features if f.sn is not None)
     rare = [
@@ -73,7 +74,11 @@ def train_model(
         spark_session=spark_session,
         seed=seed,
     )
-    filled = _fill_untrained(settings, Model.load())
+    try:
+        shipped: Model | None = Model.load()
+    except ModelError:  # the shipped model predates a change of the comparisons
+        shipped = None
+    filled = _fill_untrained(settings, shipped)
     model = Model(
         splink_settings=settings,
         expected_matches_per_record=1.0,
@@ -85,9 +90,11 @@ def train_model(
             "trained_at": dt.datetime.now(tz=dt.UTC).date().isoformat(),
             "splink_version": splink.__version__,
             "backend": backend,
-            "method": "u: random sampling (max 2e7 pairs), for first name, sex, citizenship "
-            "and place of birth within surname groups; m: EM on l.dob = r.dob, then (date "
-            f"levels only) EM on {splink_backend.DATE_EM_BLOCK} with "
+            "method": "swapped given names and surnames put back by name-role counts; "
+            "u: random sampling (max 2e7 pairs), for first name, sex, citizenship "
+            "and place of birth within surname groups; m: EM on l.dob = r.dob, then "
+            f"(surname levels only) EM on {splink_backend.SURNAME_EM_BLOCK}, then (date "
+            f"levels only) EM on {splink_backend.DATE_EM_BLOCK}, both with "
             f"an in-block starting prior of {splink_backend.DATE_EM_PRIOR}",
             "levels_from_shipped_model": filled,
         },
@@ -110,14 +117,27 @@ def train_model(
     return model
 
 
-def _fill_untrained(settings: dict[str, Any], fallback: Model) -> list[str]:
+def _fill_untrained(settings: dict[str, Any], fallback: Model | None) -> list[str]:
     """Give levels the data could not inform the m/u of ``fallback``; return their names.
 
     A data set without sex or citizenship (FEBRL) leaves those comparisons
     untrained; they then never apply to its records anyway (always null), but
-    the model must be complete to be saved and reused.
+    the model must be complete to be saved and reused. Without a usable
+    ``fallback`` such levels get m = u (weight 0).
     """
     filled: list[str] = []
+    if fallback is None:
+        for comparison in settings["comparisons"]:
+            for level in comparison["comparison_levels"]:
+                if level.get("is_null_level"):
+                    continue
+                for key in ("m_probability", "u_probability"):
+                    if not isinstance(level.get(key), float | int):
+                        level["m_probability"] = level["u_probability"] = 0.5
+                        filled.append(
+                            f"{comparison['output_column_name']}.{level['label_for_charts']}"
+                        )
+        return sorted(set(filled))
     stored = fallback.splink_settings["comparisons"]
     for comparison, reference in zip(settings["comparisons"], stored, strict=True):
         for level, ref in zip(

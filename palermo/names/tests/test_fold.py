@@ -62,6 +62,10 @@ SAME_NAME = [
     ("Aliyev", "Aliev"),
     ("Hüseynov", "Huseynov"),
     ("Könül", "Konul"),
+    # Azerbaijani x is a kh and c a dzh (only recognisable with Azerbaijani letters)
+    ("Səxavət", "Sakhavat"),
+    ("Xəlilov", "Khalilov"),
+    ("Cəfərova", "Dzhafarova"),
     # Romanian / Moldovan
     ("Țurcanu", "Turcanu"),
     ("Ştefan", "Ștefan"),
@@ -84,6 +88,13 @@ def test_regional_spellings_of_one_name_fold_the_same(a: str, b: str) -> None:
 )
 def test_different_names_stay_different(a: str, b: str) -> None:
     assert fold(a) != fold(b)
+
+
+def test_albanian_x_and_c_are_not_read_as_azerbaijani() -> None:
+    assert fold("Xhevdet") == "dzevdet"  # Albanian xh
+    assert fold("Alex") == "aleks"
+    assert fold("Cavid") == "cavid"  # no Azerbaijani letter: c stays c
+    assert fold("Xədicə") == "hadidza"
 
 
 def test_to_latin_keeps_serbian_diacritics_for_display() -> None:
