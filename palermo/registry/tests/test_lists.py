@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from palermo.core.models import AuditEntry
 
-from .factories import register, registrar
+from .factories import other_institution_user, register, registrar
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,30 @@ def test_list_pages_run_a_fixed_number_of_queries(client_for, django_assert_max_
         register(alice, f"N{i}", "Gashi", child=i % 3 == 0)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(path)
+
+
+@pytest.mark.parametrize("small_holder", [0, 10**9], ids=["walk-in-order", "by-holder-list"])
+def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
+    client_for, monkeypatch, small_holder
+):
+    from palermo.registry import selectors
+    from palermo.registry.models import CaseAccess
+
+    monkeypatch.setattr(selectors, "SMALL_HOLDER", small_holder)
+    alice = registrar()
+    shared, mine_only = register(alice), register(alice, "Besa", "Morina")
+    other = other_institution_user()
+    other_institution = other.memberships.first().institution
+    register(other, "Vesa", "Hoxha")  # the other institution's own case: not in alice's scope
+    CaseAccess.objects.create(
+        case=shared,
+        institution=other_institution,
+        source=CaseAccess.Source.REFERRAL,
+        detection_date=shared.detection_date,
+    )
+    client = client_for(alice)
+
+    rows = client.get("/registry/cases/", {"institution": other_institution.pk}).context["rows"]
+
+    assert [row.case.pk for row in rows] == [shared.pk]
+    assert mine_only.pk in {r.case.pk for r in client.get("/registry/cases/").context["rows"]}
