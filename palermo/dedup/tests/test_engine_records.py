@@ -35,9 +35,7 @@ SURNAMES = ("Shala", "Krasniqi", "Gashi", "Berisha", "Hoxha")
 def registry_with_one_swap() -> list[Features]:
     straight = [
         record(f"s{i}", given, surname, "F")
-        for i, (given, surname) in enumerate(
-            [(g, s) for g in GIVEN for s in SURNAMES]
-        )
+        for i, (given, surname) in enumerate([(g, s) for g in GIVEN for s in SURNAMES])
     ]
     return [*straight, record("x", "Krasniqi", "Drita", "F"), record("y", "Zgjim", "Orllati")]
 
