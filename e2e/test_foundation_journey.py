@@ -13,7 +13,9 @@ from palermo.testing.factories import TEST_PASSWORD, InstitutionFactory, member
 
 from .conftest import assert_accessible, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a live-server test flushes the database after it, which would
+# also remove the code lists the migrations load; this restores them for the next test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SECRET_HEX = "3132333435363738393031323334353637383930"
 
@@ -27,6 +29,14 @@ def make_user():
     member(Role.REGISTRAR, institution=ngo, user=user, totp=False)
     TOTPDevice.objects.create(user=user, name="phone", key=SECRET_HEX, confirmed=True)
     return user
+
+
+def open_menu(page) -> None:
+    toggle = page.locator(".navbar-toggler")  # its name is translated
+    if toggle.is_visible():
+        toggle.focus()
+        page.keyboard.press("Enter")
+        page.locator("#nav-main.show").wait_for()
 
 
 def totp_now() -> str:
@@ -51,7 +61,9 @@ def test_sign_in_with_second_factor_switch_language_and_institution(page):
     assert "You are acting as Centre for Social Work Prizren" in page.inner_text("main")
     assert_accessible(page, "dashboard")
 
-    # Switch the language to Albanian, keyboard only.
+    # Switch the language to Albanian, keyboard only (at this width the menu is collapsed
+    # behind its toggle button first).
+    open_menu(page)
     page.get_by_role("button", name="Language: English").focus()
     page.keyboard.press("Enter")
     page.get_by_role("button", name="shqip").click()
@@ -60,6 +72,7 @@ def test_sign_in_with_second_factor_switch_language_and_institution(page):
     assert page.get_by_role("heading", name="Paneli").is_visible()
 
     # Switch institution: act as the NGO shelter.
+    open_menu(page)
     page.locator("#institution-menu").click()
     page.get_by_role("button", name="NGO Shelter Mbrojtja").click()
     page.wait_for_load_state()

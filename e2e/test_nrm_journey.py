@@ -14,7 +14,9 @@ from palermo.testing.factories import InstitutionFactory, institution_type, memb
 
 from .conftest import assert_accessible, screenshot, sign_in, with_totp
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a live-server test flushes the database after it, which would
+# also remove the code lists the migrations load; this restores them for the next test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 STORY = "Recruited through a false job offer in a bar."
 
 
