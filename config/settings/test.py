@@ -26,6 +26,7 @@ if os.environ.get("DATABASE_URL"):
     # TRUNCATE only where this session setting is on (never in production).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c palermo.audit_truncate=on"
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/ yet
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
