@@ -239,7 +239,10 @@ class CaseFilterForm(Form):
         label=_("State"), choices=[("", _("All")), *CaseState.choices], required=False
     )
     institution = forms.ModelChoiceField(
-        label=_("Institution"), queryset=Institution.objects.filter(active=True), required=False
+        label=_("Institution"),
+        queryset=Institution.objects.filter(active=True),
+        required=False,
+        empty_label=_("All"),
     )
     child = forms.ChoiceField(
         label=_("Children"),
