@@ -9,16 +9,6 @@ from palermo.registry.search import registry_size
 
 from .models import Candidate
 
-IDENTITY_FIELDS = (
-    "first_name",
-    "last_name",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "citizenship",
-    "place_of_birth",
-)
-
 
 def comparison(candidate: Candidate) -> dict[str, Any]:
     """Side by side: the two registrations' identity fields, which fields agreed and which

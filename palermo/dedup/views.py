@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from palermo.core import audit
 from palermo.core.web import requires
+from palermo.registry.linkage import IDENTITY_FIELDS
 
 from . import services
 from .models import Candidate, LinkageRun, Merge
-from .selectors import IDENTITY_FIELDS, comparison, queue
+from .selectors import comparison, queue
 
 ACTION = "duplicate.review"
 

@@ -11,11 +11,8 @@ from typing import Any
 
 from .models import Registration
 
-# What the engine compares, read as plain values (``.values(*CANDIDATE_FIELDS)``).
-CANDIDATE_FIELDS = (
-    "id",
-    "person_id",
-    "institution_id",
+# The identity fields the engine compares (and dedup reviewers see).
+IDENTITY_FIELDS = (
     "first_name",
     "last_name",
     "sex",
@@ -24,6 +21,8 @@ CANDIDATE_FIELDS = (
     "citizenship",
     "place_of_birth",
 )
+# What a registration's record is built from, read as plain values (``.values(*…)``).
+CANDIDATE_FIELDS = ("id", "person_id", "institution_id", *IDENTITY_FIELDS)
 SEX_CODES = {"female": "F", "male": "M"}
 UNKNOWN_CITIZENSHIP = ("", "ZZ", "XX")
 

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from typing import TypedDict
 
 import pycountry
 
@@ -120,6 +121,37 @@ def _clean(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+class _NameFields(TypedDict):
+    gn: str | None
+    gnc: str | None
+    gc: str | None
+    gk: str | None
+    gp: str | None
+    sn: str | None
+    sn1: str | None
+    sn2: str | None
+    sk: str | None
+    sp: str | None
+
+
+def _name_fields(given: str, surname: str, cit: str | None) -> _NameFields:
+    """The name features of ``Features`` (all but ``nk``) from a given name and a surname."""
+    gn, gc, gk = _given(given)
+    sn, sn1, sn2, sk = _surname(surname)
+    return {
+        "gn": gn,
+        "gnc": f"{gn}|{cit or ''}" if gn else None,
+        "gc": gc,
+        "gk": gk,
+        "gp": gn[:3] if gn else None,
+        "sn": sn,
+        "sn1": sn1,
+        "sn2": sn2,
+        "sk": sk,
+        "sp": sn[:3] if sn else None,
+    }
+
+
 def prepare_record(
     row: Mapping[str, object],
     *,
@@ -133,10 +165,6 @@ def prepare_record(
     def issue(column: str, value: str, message: str) -> None:
         if issues is not None:
             issues.append(RowIssue(line, column, value, message))
-
-    gn, gc, gk = _given(_clean(row.get("first_name")))
-    sn, sn1, sn2, sk = _surname(_clean(row.get("last_name")))
-    nk = "|".join(sorted((gk, sk))) if gk and sk else None
 
     dob_text = _clean(row.get("date_of_birth"))
     year_text = _clean(row.get("birth_year"))
@@ -166,21 +194,14 @@ def prepare_record(
         cit = None
     pob = fold(_clean(row.get("place_of_birth"))) or None
     source = _clean(row.get("source_institution")) or None
+    names = _name_fields(_clean(row.get("first_name")), _clean(row.get("last_name")), cit)
+    gk, sk = names["gk"], names["sk"]
 
     return Features(
         record_id=_clean(row.get("record_id")),
         source=source,
-        gn=gn,
-        gnc=f"{gn}|{cit or ''}" if gn else None,
-        gc=gc,
-        gk=gk,
-        gp=gn[:3] if gn else None,
-        sn=sn,
-        sn1=sn1,
-        sn2=sn2,
-        sk=sk,
-        sp=sn[:3] if sn else None,
-        nk=nk,
+        **names,
+        nk="|".join(sorted((gk, sk))) if gk and sk else None,
         dob=dob.iso(),
         dob_sw=dob.day_month_swapped(),
         yob=yob,
@@ -256,21 +277,7 @@ def looks_swapped(record: Features, roles: NameRoles) -> bool:
 
 def swap_names(record: Features) -> Features:
     """The registration with given name and surname exchanged (features recomputed)."""
-    gn, gc, gk = _given(record.sn or "")
-    sn, sn1, sn2, sk = _surname(record.gn or "")
-    return replace(
-        record,
-        gn=gn,
-        gnc=f"{gn}|{record.cit or ''}" if gn else None,
-        gc=gc,
-        gk=gk,
-        gp=gn[:3] if gn else None,
-        sn=sn,
-        sn1=sn1,
-        sn2=sn2,
-        sk=sk,
-        sp=sn[:3] if sn else None,
-    )
+    return replace(record, **_name_fields(record.sn or "", record.gn or "", record.cit))
 
 
 def orient(records: list[Features], roles: NameRoles | None = None) -> tuple[list[Features], int]:
