@@ -36,6 +36,7 @@ if BENCH_DB == "postgres":
             "PORT": "5432",
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"options": "-c jit=off"},  # as config.settings.production
         }
     }
 else:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 
 from palermo.core.roles import Section
 
@@ -57,6 +58,17 @@ def cases_held() -> dict[int, int]:
     return counts
 
 
+def _unindexed(order: list[Any]) -> list[Any]:
+    """The same order with its first key as an expression no index provides: the database
+    then collects the (few) filtered cases first and sorts them, instead of walking the
+    whole list in order hoping to meet them (PostgreSQL and SQLite both assume matches are
+    spread evenly, and a small institution's cases are not: 15 s on PostgreSQL at 1M)."""
+    first, *rest = order
+    name = first.removeprefix("-")
+    key = Coalesce(F(name), F(name))
+    return [key.desc() if first.startswith("-") else key.asc(), *rest]
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     kind: str = ""
@@ -69,6 +81,7 @@ class CaseFilter:
 
 def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> QuerySet[Case]:
     qs = scope_for(user).cases()
+    ordering: list[Any] = list(CASE_ORDERS.get(order, CASE_ORDERS["-detected"]))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.state:
@@ -79,6 +92,7 @@ def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> Query
         )
         if cases_held().get(filters.institution_id, 0) <= SMALL_HOLDER:
             qs = qs.filter(pk__in=held.values("case_id"))
+            ordering = _unindexed(ordering)
         else:
             qs = qs.filter(Exists(held.filter(case=OuterRef("pk"))))
     if filters.child is not None:
@@ -87,7 +101,7 @@ def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> Query
         qs = qs.filter(Exists(Exploitation.objects.filter(case=OuterRef("pk"), form=filters.form)))
     if filters.year:
         qs = qs.filter(detection_date__year=filters.year)
-    return qs.order_by(*CASE_ORDERS.get(order, CASE_ORDERS["-detected"]))
+    return qs.order_by(*ordering)
 
 
 @dataclass

@@ -85,19 +85,24 @@ def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
 
     monkeypatch.setattr(selectors, "SMALL_HOLDER", small_holder)
     alice = registrar()
+    older = register(alice, "Jeta", "Shala", detection=timezone.localdate() - timedelta(days=30))
     shared, mine_only = register(alice), register(alice, "Besa", "Morina")
     other = other_institution_user()
     other_institution = other.memberships.first().institution
     register(other, "Vesa", "Hoxha")  # the other institution's own case: not in alice's scope
-    CaseAccess.objects.create(
-        case=shared,
-        institution=other_institution,
-        source=CaseAccess.Source.REFERRAL,
-        detection_date=shared.detection_date,
-    )
+    for case in (shared, older):
+        CaseAccess.objects.create(
+            case=case,
+            institution=other_institution,
+            source=CaseAccess.Source.REFERRAL,
+            detection_date=case.detection_date,
+        )
     client = client_for(alice)
 
-    rows = client.get("/registry/cases/", {"institution": other_institution.pk}).context["rows"]
+    def listed(**params):
+        page = client.get("/registry/cases/", {"institution": other_institution.pk, **params})
+        return [row.case.pk for row in page.context["rows"]]
 
-    assert [row.case.pk for row in rows] == [shared.pk]
+    assert listed() == [shared.pk, older.pk]  # newest detection first
+    assert listed(order="detected") == [older.pk, shared.pk]
     assert mine_only.pk in {r.case.pk for r in client.get("/registry/cases/").context["rows"]}
