@@ -205,6 +205,25 @@ class PersonView:
         return frozenset(found)
 
 
+MAX_MERGE_HOPS = 20
+
+
+def merged_survivor(user: Any, pk: Any) -> Person | None:
+    """The person a merged-away person now lives on, if this user may see that person; else
+    None (then the old id answers 404 like any id out of scope). Follows merges of merges."""
+    current = pk
+    for _ in range(MAX_MERGE_HOPS):
+        merged_into = (
+            Person.objects.filter(pk=current).values_list("merged_into", flat=True).first()
+        )
+        if merged_into is None:
+            break
+        current = merged_into
+    if current == pk:
+        return None
+    return scope_for(user).persons().filter(pk=current).first()
+
+
 def person_view(user: Any, person: Person) -> PersonView:
     """A person's record as this user may see it. The caller has checked ``person`` is visible."""
     scope = scope_for(user)

@@ -150,3 +150,20 @@ def test_only_the_coordinators_reviewers_merge(role):
         )
     b.person.refresh_from_db()
     assert b.person.merged_into is None
+
+
+def test_a_merged_away_persons_page_leads_to_the_survivor_for_whoever_may_see_it(client_for):
+    a, b, _a_user, b_user = two_registrations_of_one_human()
+    absorbed_url = f"/registry/persons/{b.person_id}/"
+    assert client_for(b_user).get(absorbed_url).status_code == 200
+    persons_merge(actor=reviewer(), survivor=a.person, absorbed=b.person)
+
+    response = client_for(b_user).get(absorbed_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/registry/persons/{a.person_id}/"
+    # Someone who sees neither person learns nothing: the old id is simply not found.
+    stranger = other_institution_user()
+    assert client_for(stranger).get(absorbed_url).status_code == 404
+    # An id that was never merged and is out of scope stays a 404 too.
+    assert client_for(stranger).get(f"/registry/persons/{a.person_id}/").status_code == 404

@@ -39,6 +39,7 @@ from ..selectors import (
     case_page_queryset,
     case_rows,
     cases_for,
+    merged_survivor,
     person_rows,
     person_view,
     persons_for,
@@ -171,7 +172,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @requires(READ, Section.METADATA)
 def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    person = _visible_person(request, pk)
+    try:
+        person = _visible_person(request, pk)
+    except Http404:
+        survivor = merged_survivor(request.user, pk)
+        if survivor is None:
+            raise
+        messages.info(request, _("This person's records were merged into the record below."))
+        return redirect("registry:person", survivor.pk)
     view = person_view(request.user, person)
     audit.record_read(request.user, "registry.person", [person.pk], sections=sorted(view.sections))
     return render(
