@@ -15,6 +15,7 @@ changes (which makes ``fold`` idempotent):
 * q→c as in Albanian (Krasniqi/Krasnići), but in text with Azerbaijani
   letters (ə, ı, ğ) q→g, x→h and c→dz, as they sound there (Qasımov/Gasymov,
   Xədicə/Khadidzhe, Cəfərov/Dzhafarov);
+* a softened consonant before u (Lyudmila/Liudmila/Ludmila) loses its i;
 * the glide written j, y or i is normalised: ``Marija/Mariya/Maria``→maria,
   ``Darja/Darya/Daria``→daria, a final ``-ij/-iy/-ii/-yi``→i (``Oleksii/Oleksiy/
   Oleksij``→oleksi), ``y`` elsewhere→i, ``j`` before a consonant→i
@@ -73,6 +74,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ij(?=[aeiou])", "i"),
         # consonant+j+vowel (not dj, the Serbian/Albanian letter): Darja -> daria.
         (r"(?<=[bcfghklmnprstvz])j(?=[aeiou])", "i"),
+        # consonant+iu inside a word is a u after a softened consonant, written u as often as
+        # yu/iu: Lyudmila/Liudmila/Ludmila, Lyubov/Lubov, Vüsal/Vyusal (Russian spelling).
+        # Word-final -iu stays (Romanian Dumitriu is not Dumitru).
+        (r"(?<=[bcdfghklmnprstvz])iu(?=[a-z])", "u"),
         # vowel+i+vowel: Maia/Maja/Maya -> maja.
         (r"(?<=[aeou])i(?=[aeiou])", "j"),
         # j not before a vowel is a vowel glide: Rajko/Rayko -> raiko, Nikolaj -> nikolai.

@@ -66,6 +66,11 @@ SAME_NAME = [
     ("Səxavət", "Sakhavat"),
     ("Xəlilov", "Khalilov"),
     ("Cəfərova", "Dzhafarova"),
+    ("Vüsalə", "Vyusala"),  # Russian spelling of ü
+    # Russian / Ukrainian ю after a consonant written yu, iu or u
+    ("Lyudmila", "Ludmila"),
+    ("Людмила", "Liudmila"),
+    ("Lyubov", "Lubov"),
     # Romanian / Moldovan
     ("Țurcanu", "Turcanu"),
     ("Ştefan", "Ștefan"),
@@ -88,6 +93,10 @@ def test_regional_spellings_of_one_name_fold_the_same(a: str, b: str) -> None:
 )
 def test_different_names_stay_different(a: str, b: str) -> None:
     assert fold(a) != fold(b)
+
+
+def test_a_final_iu_is_kept() -> None:
+    assert fold("Dumitriu") != fold("Dumitru")  # two Romanian surnames
 
 
 def test_albanian_x_and_c_are_not_read_as_azerbaijani() -> None:

@@ -85,7 +85,7 @@ def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
 
     monkeypatch.setattr(selectors, "SMALL_HOLDER", small_holder)
     alice = registrar()
-    older = register(alice, "Jeta", "Shala", detection=timezone.localdate() - timedelta(days=30))
+    older = register(alice, "Jeta", "Shala", detection=timezone.localdate() - timedelta(days=90))
     shared, mine_only = register(alice), register(alice, "Besa", "Morina")
     other = other_institution_user()
     other_institution = other.memberships.first().institution
