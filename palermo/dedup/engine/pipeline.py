@@ -115,6 +115,33 @@ def _level_labels(pairs: pa.Table) -> dict[str, list[str]]:
     return out
 
 
+def score_blocked_pairs(
+    table: pa.Table,
+    model: Model,
+    *,
+    prior: float,
+    term_frequencies: dict[str, dict[str, float]],
+    pair_budget: int = DEFAULT_PAIR_BUDGET,
+    backend: Backend = "duckdb",
+    threads: int = 2,
+    spark_session: Any = None,
+) -> pa.Table:
+    """The candidate pairs of the blocking rules the pair budget admits, scored by Splink
+    (``rid_l``, ``rid_r``, ``match_weight`` and the levels)."""
+    rules, counts = select_rules(table, pair_budget)
+    logger.info("blocking rules: %s (of %s)", [r.name for r in rules], counts)
+    return splink_backend.predict(
+        table,
+        model,
+        prior=prior,
+        term_frequencies=term_frequencies,
+        blocking_rules=[r.sql() for r in rules],
+        backend=backend,
+        threads=threads,
+        spark_session=spark_session,
+    )
+
+
 def link_records(
     rows: Rows,
     *,
@@ -149,15 +176,12 @@ def link_records(
 
     started = time.perf_counter()
     if n >= 2:
-        table = features_table(features)
-        rules, counts = select_rules(table, pair_budget)
-        logger.info("blocking rules: %s (of %s)", [r.name for r in rules], counts)
-        scored = splink_backend.predict(
-            table,
+        scored = score_blocked_pairs(
+            features_table(features),
             model,
             prior=prior0,
             term_frequencies=frequencies,
-            blocking_rules=[r.sql() for r in rules],
+            pair_budget=pair_budget,
             backend=backend,
             threads=threads,
             spark_session=spark_session,

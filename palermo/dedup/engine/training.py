@@ -13,7 +13,6 @@ import splink
 
 from palermo.dedup.engine import backend as splink_backend
 from palermo.dedup.engine.backend import Backend
-from palermo.dedup.engine.blocking import select_rules
 from palermo.dedup.engine.levels import (
     CITIZENSHIP,
     FIRST_NAME,
@@ -23,7 +22,7 @@ from palermo.dedup.engine.levels import (
     level_index,
 )
 from palermo.dedup.engine.model import Model, ModelError
-from palermo.dedup.engine.pipeline import Rows, features_table, prepare_all
+from palermo.dedup.engine.pipeline import Rows, features_table, prepare_all, score_blocked_pairs
 from palermo.dedup.engine.records import Features, orient
 from palermo.dedup.engine.scorer import term_frequencies
 
@@ -101,13 +100,11 @@ def train_model(
     )
     n = len(features)
     prior0 = model.prior_for(n)
-    rules, _ = select_rules(table)
-    scored = splink_backend.predict(
+    scored = score_blocked_pairs(
         table,
         model,
         prior=prior0,
         term_frequencies=frequencies,
-        blocking_rules=[r.sql() for r in rules],
         backend=backend,
         threads=threads,
         spark_session=spark_session,
