@@ -11,7 +11,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -53,3 +55,15 @@ def public[V: Callable[..., HttpResponseBase]](view: V) -> V:
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def perform(request: HttpRequest, call: Callable[[], object], done: str) -> bool:
+    """Run a service for a button without a form: its refusal (a ValidationError) becomes
+    an error message, success the message ``done``. Returns whether it succeeded."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, done)
+    return True

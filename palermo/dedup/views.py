@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palermo.core import audit
-from palermo.core.web import requires
+from palermo.core.web import perform, requires
 from palermo.registry.linkage import IDENTITY_FIELDS
 
 from . import services
@@ -57,17 +57,18 @@ def candidate_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @requires(ACTION)
 def candidate_decide(request: HttpRequest, pk: uuid.UUID, decision: str) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=pk)
-    try:
-        if decision == "accept":
-            services.candidate_accept(actor=request.user, candidate=candidate)
-            messages.success(request, _("Merged: the two registrations now belong to one person."))
-        elif decision == "reject":
-            services.candidate_reject(actor=request.user, candidate=candidate)
-            messages.success(request, _("Marked as different persons."))
-        else:
-            return redirect("dedup:queue")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if decision == "accept":
+        perform(
+            request,
+            lambda: services.candidate_accept(actor=request.user, candidate=candidate),
+            _("Merged: the two registrations now belong to one person."),
+        )
+    elif decision == "reject":
+        perform(
+            request,
+            lambda: services.candidate_reject(actor=request.user, candidate=candidate),
+            _("Marked as different persons."),
+        )
     return redirect("dedup:queue")
 
 
@@ -104,10 +105,9 @@ def merges_page(request: HttpRequest) -> HttpResponse:
 @requires(ACTION)
 def unmerge(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     merge = get_object_or_404(Merge, pk=pk)
-    try:
-        services.persons_unmerge(actor=request.user, merge=merge)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The merge was undone: each record is back with its person."))
+    perform(
+        request,
+        lambda: services.persons_unmerge(actor=request.user, merge=merge),
+        _("The merge was undone: each record is back with its person."),
+    )
     return redirect("dedup:merges")

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from palermo.core.access import can, principal_of
 from palermo.core.forms import submit
-from palermo.core.web import requires
+from palermo.core.web import perform, requires
 from palermo.registry.access import scope_for
 from palermo.registry.models import Case
 
@@ -58,12 +58,7 @@ def _panel_submit(
     if not form.is_valid():
         messages.error(request, invalid)
         return
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    perform(request, call, done)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -192,12 +187,7 @@ def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRes
     }
     if action not in handlers:
         raise Http404
-    try:
-        handlers[action]()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The referral was updated."))
+    perform(request, handlers[action], _("The referral was updated."))
     return redirect("nrm:referral", pk=referral.pk)
 
 
@@ -223,12 +213,11 @@ def consent_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(Consent.objects.select_related("case"), pk=pk)
     case = _case(request, consent.case_id)
-    try:
-        services.consent_withdraw(actor=request.user, consent=consent)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The consent was withdrawn; sharing based on it stopped."))
+    perform(
+        request,
+        lambda: services.consent_withdraw(actor=request.user, consent=consent),
+        _("The consent was withdrawn; sharing based on it stopped."),
+    )
     return _back(case)
 
 

@@ -20,7 +20,7 @@ from palermo.core import audit
 from palermo.core.access import can
 from palermo.core.forms import apply_validation_error
 from palermo.core.roles import Section
-from palermo.core.web import requires
+from palermo.core.web import perform, requires
 
 from ..access import scope_for
 from ..forms import (
@@ -320,12 +320,11 @@ def case_team_remove(request: HttpRequest, pk: uuid.UUID, member_id: int) -> Htt
     member = CaseTeamMember.objects.filter(pk=member_id, case=case).first()
     if member is None:
         raise Http404
-    try:
-        team_remove(actor=request.user, case=case, member=member)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Removed from the case team."))
+    perform(
+        request,
+        lambda: team_remove(actor=request.user, case=case, member=member),
+        _("Removed from the case team."),
+    )
     return redirect("registry:case", pk=case.pk)
 
 
