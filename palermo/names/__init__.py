@@ -8,23 +8,16 @@ Public API:
 
 * ``to_latin(text)``: display transliteration of Cyrillic (keeps č, ć, š, ž, đ).
 * ``fold(text)``: canonical lowercase ASCII comparison form.
-* ``name_tokens(text)``: folded words of a name (compound surnames split).
 * ``canonical_given_name(name)``: folded name of the nickname/cognate group.
 * ``skeleton(word)``: consonant-class phonetic skeleton of one word.
 * ``search_keys(first_name, last_name)``: ≤ 12 index keys for candidate retrieval.
-* ``name_similarity(first_a, last_a, first_b, last_b)``: swap-aware score in [0, 1].
-* ``PartialDate``, ``parse_partial_date``, ``date_agreement``, ``DateAgreement``:
-  dates of birth that are full, year-only or estimated from an age.
+* ``levenshtein(a, b, max_distance)``: edit distance, as the linkage model uses it.
+* ``PartialDate``, ``parse_partial_date``: dates of birth that are full, year-only or
+  estimated from an age.
 """
 
-from palermo.names.dates import (
-    DateAgreement,
-    DobKind,
-    PartialDate,
-    date_agreement,
-    parse_partial_date,
-)
-from palermo.names.fold import fold, name_tokens
+from palermo.names.dates import DobKind, PartialDate, parse_partial_date
+from palermo.names.fold import fold
 from palermo.names.keys import (
     MAX_SEARCH_KEYS,
     SEARCH_KEYS_VERSION,
@@ -32,23 +25,18 @@ from palermo.names.keys import (
     search_keys,
     skeleton,
 )
-from palermo.names.similarity import jaro_winkler, levenshtein, name_similarity
+from palermo.names.similarity import levenshtein
 from palermo.names.translit import detect_cyrillic_language, to_latin
 
 __all__ = [
     "MAX_SEARCH_KEYS",
     "SEARCH_KEYS_VERSION",
-    "DateAgreement",
     "DobKind",
     "PartialDate",
     "canonical_given_name",
-    "date_agreement",
     "detect_cyrillic_language",
     "fold",
-    "jaro_winkler",
     "levenshtein",
-    "name_similarity",
-    "name_tokens",
     "parse_partial_date",
     "search_keys",
     "skeleton",

@@ -3,8 +3,9 @@
 Victims often have no documents: a registration may hold a full date, only a
 year ("born 1998"), or an age a social worker estimated ("about 17 on
 2026-03-02"). ``PartialDate`` keeps what is known as a range of possible birth
-years plus, for full dates, the day and month, and ``date_agreement`` says how
-two of them relate, in the levels the linkage model and the review screen use.
+years plus, for full dates, the day and month (and the date with both swapped). How two
+dates compare is the linkage engine's ``date_of_birth`` comparison
+(``palermo.dedup.engine.levels``), which the search and the review screen share.
 """
 
 from __future__ import annotations
@@ -20,18 +21,6 @@ class DobKind(enum.StrEnum):
     YEAR = "year"
     ESTIMATED = "estimated"
     UNKNOWN = "unknown"
-
-
-class DateAgreement(enum.StrEnum):
-    """How two dates of birth relate, from strongest agreement to contradiction."""
-
-    EXACT = "exact"  # same full date
-    DAY_MONTH_SWAPPED = "day_month_swapped"  # 1990-03-07 vs 1990-07-03
-    ONE_DIGIT = "one_digit"  # a single digit differs (typo), e.g. 1990-03-17 vs 1990-03-18
-    SAME_YEAR = "same_year"  # years equal; at least one side has no day/month
-    YEAR_CLOSE = "year_close"  # years differ by one, or the ranges overlap
-    UNKNOWN = "unknown"  # at least one side has no information
-    CONTRADICTION = "contradiction"  # two different full dates, or disjoint year ranges
 
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -134,31 +123,3 @@ def parse_partial_date(
             raise ValueError(f"birth year {year} is out of range")
         return PartialDate.year_only(year)
     return PartialDate.unknown()
-
-
-def _one_digit_apart(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
-
-
-def date_agreement(a: PartialDate, b: PartialDate) -> DateAgreement:
-    """Compare two partial dates of birth; symmetric in its arguments."""
-    if a.kind is DobKind.UNKNOWN or b.kind is DobKind.UNKNOWN:
-        return DateAgreement.UNKNOWN
-    ia, ib = a.iso(), b.iso()
-    if ia is not None and ib is not None:
-        if ia == ib:
-            return DateAgreement.EXACT
-        if a.day_month_swapped() == ib:
-            return DateAgreement.DAY_MONTH_SWAPPED
-        if _one_digit_apart(ia, ib):
-            return DateAgreement.ONE_DIGIT
-        return DateAgreement.CONTRADICTION
-    assert a.year_min is not None
-    assert a.year_max is not None
-    assert b.year_min is not None
-    assert b.year_max is not None
-    if a.kind is not DobKind.ESTIMATED and b.kind is not DobKind.ESTIMATED and a.year == b.year:
-        return DateAgreement.SAME_YEAR
-    if a.year_min <= b.year_max + 1 and b.year_min <= a.year_max + 1:
-        return DateAgreement.YEAR_CLOSE
-    return DateAgreement.CONTRADICTION

@@ -144,11 +144,5 @@ def fold(text: str) -> str:
     return " ".join(t for t in tokens if t)
 
 
-def name_tokens(text: str) -> list[str]:
-    """The folded words of a name: ``Petrović-Hoxha`` gives ``["petrovic", "hodza"]``."""
-    folded = fold(text)
-    return folded.split() if folded else []
-
-
 def is_vowel(ch: str) -> bool:
     return ch in _VOWELS

@@ -1,4 +1,4 @@
-"""Partial dates of birth and how two of them agree."""
+"""Partial dates of birth: parsing, years from ages, day and month swapped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from palermo.names import DateAgreement, DobKind, PartialDate, date_agreement, parse_partial_date
+from palermo.names import DobKind, PartialDate, parse_partial_date
 
 pytestmark = pytest.mark.nodb
 
@@ -47,30 +47,6 @@ def test_age_becomes_a_range_of_birth_years() -> None:
     assert estimate.year == 2008
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "agreement"),
-    [
-        (full("1990-03-07"), full("1990-03-07"), DateAgreement.EXACT),
-        (full("1990-03-07"), full("1990-07-03"), DateAgreement.DAY_MONTH_SWAPPED),
-        (full("1990-03-07"), full("1990-03-08"), DateAgreement.ONE_DIGIT),
-        (full("1990-03-07"), full("1991-03-07"), DateAgreement.ONE_DIGIT),
-        (full("1990-03-07"), full("1985-11-21"), DateAgreement.CONTRADICTION),
-        (full("1990-03-07"), PartialDate.year_only(1990), DateAgreement.SAME_YEAR),
-        (full("1990-03-07"), PartialDate.year_only(1991), DateAgreement.YEAR_CLOSE),
-        (PartialDate.year_only(1990), PartialDate.year_only(1994), DateAgreement.CONTRADICTION),
-        (
-            PartialDate.from_age(30, at=dt.date(2020, 6, 1)),
-            full("1988-01-01"),
-            DateAgreement.YEAR_CLOSE,
-        ),
-        (PartialDate.unknown(), full("1990-03-07"), DateAgreement.UNKNOWN),
-    ],
-)
-def test_agreement_levels(a: PartialDate, b: PartialDate, agreement: DateAgreement) -> None:
-    assert date_agreement(a, b) is agreement
-    assert date_agreement(b, a) is agreement
-
-
 def test_day_month_swap_only_when_it_gives_another_valid_date() -> None:
     assert full("1990-03-07").day_month_swapped() == "1990-07-03"
     assert full("1990-03-17").day_month_swapped() is None
@@ -78,7 +54,6 @@ def test_day_month_swap_only_when_it_gives_another_valid_date() -> None:
 
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY))
-def test_a_date_always_agrees_exactly_with_itself(date: dt.date) -> None:
+def test_a_full_date_parses_to_itself(date: dt.date) -> None:
     parsed = full(date.isoformat())
     assert parsed.date == date
-    assert date_agreement(parsed, parsed) is DateAgreement.EXACT

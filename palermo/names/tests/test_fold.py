@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from palermo.names import detect_cyrillic_language, fold, name_tokens, to_latin
+from palermo.names import detect_cyrillic_language, fold, to_latin
 from palermo.names.translit import serbian_latin_to_cyrillic
 
 pytestmark = pytest.mark.nodb
@@ -137,11 +137,6 @@ def test_language_detection_uses_letters_unique_to_an_alphabet() -> None:
     assert detect_cyrillic_language("Ъглов") == "bg"
     assert detect_cyrillic_language("Иван") == "ru"
     assert detect_cyrillic_language("Ivan") is None
-
-
-def test_name_tokens_split_compound_surnames() -> None:
-    assert name_tokens("Petrović-Hoxha") == ["petrovic", "hodza"]
-    assert name_tokens("  ") == []
 
 
 def test_letters_of_untransliterated_scripts_are_dropped_not_guessed() -> None:
