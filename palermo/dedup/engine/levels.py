@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from palermo.dedup.engine.records import Features
 from palermo.names.similarity import levenshtein
@@ -152,27 +153,24 @@ DATE_OF_BIRTH = ComparisonSpec(
     ),
 )  # fmt: skip
 
-SEX = ComparisonSpec(
-    "sex",
-    "Sex as registered (M/F)",
-    (
-        Level("null", "sex_l IS NULL OR sex_r IS NULL",
-              lambda x, y: x.sex is None or y.sex is None, is_null=True),
-        Level("exact", "sex_l = sex_r", lambda x, y: _eq(x.sex, y.sex)),
-        Level("different", "ELSE", _else),
-    ),
-)  # fmt: skip
 
-CITIZENSHIP = ComparisonSpec(
-    "citizenship",
-    "Citizenship, ISO 3166-1 alpha-2 (XK for Kosovo*)",
-    (
-        Level("null", "cit_l IS NULL OR cit_r IS NULL",
-              lambda x, y: x.cit is None or y.cit is None, is_null=True),
-        Level("exact", "cit_l = cit_r", lambda x, y: _eq(x.cit, y.cit)),
-        Level("different", "ELSE", _else),
-    ),
-)  # fmt: skip
+def _same_or_not(name: str, description: str, column: str) -> ComparisonSpec:
+    """A code compared as equal or not (null when either side is missing)."""
+    value = attrgetter(column)
+    return ComparisonSpec(
+        name,
+        description,
+        (
+            Level("null", f"{column}_l IS NULL OR {column}_r IS NULL",
+                  lambda x, y: value(x) is None or value(y) is None, is_null=True),
+            Level("exact", f"{column}_l = {column}_r", lambda x, y: _eq(value(x), value(y))),
+            Level("different", "ELSE", _else),
+        ),
+    )  # fmt: skip
+
+
+SEX = _same_or_not("sex", "Sex as registered (M/F)", "sex")
+CITIZENSHIP = _same_or_not("citizenship", "Citizenship, ISO 3166-1 alpha-2 (XK for Kosovo*)", "cit")
 
 PLACE_OF_BIRTH = ComparisonSpec(
     "place_of_birth",
