@@ -76,14 +76,14 @@ def test_list_pages_run_a_fixed_number_of_queries(client_for, django_assert_max_
         client.get(path)
 
 
-@pytest.mark.parametrize("small_holder", [0, 10**9], ids=["walk-in-order", "by-holder-list"])
+@pytest.mark.parametrize("walk_cost", [0, 10**9], ids=["walk-in-order", "by-holder-list"])
 def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
-    client_for, monkeypatch, small_holder
+    client_for, monkeypatch, walk_cost
 ):
     from palermo.registry import selectors
     from palermo.registry.models import CaseAccess
 
-    monkeypatch.setattr(selectors, "SMALL_HOLDER", small_holder)
+    monkeypatch.setattr(selectors, "WALK_COST", walk_cost)
     alice = registrar()
     older = register(alice, "Jeta", "Shala", detection=timezone.localdate() - timedelta(days=90))
     shared, mine_only = register(alice), register(alice, "Besa", "Morina")
@@ -106,3 +106,35 @@ def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
     assert listed() == [shared.pk, older.pk]  # newest detection first
     assert listed(order="detected") == [older.pk, shared.pk]
     assert mine_only.pk in {r.case.pk for r in client.get("/registry/cases/").context["rows"]}
+
+
+def test_the_institution_filter_walks_only_when_the_institution_shares_the_recent_cases(
+    monkeypatch,
+):
+    """The plan follows the share of the user's recent cases the filtered institution holds:
+    none shared means collecting (a walk would read every case in scope)."""
+    from palermo.registry.access import scope_for
+    from palermo.registry.models import CaseAccess
+    from palermo.registry.selectors import _walk_is_cheaper
+
+    alice = registrar()
+    cases = [register(alice, f"N{i}", "Gashi") for i in range(4)]
+    other = other_institution_user()
+    other_institution = other.memberships.first().institution
+    register(other, "Vesa", "Hoxha")
+    scope = scope_for(alice)
+    assert _walk_is_cheaper(scope, scope.institution_id)  # her own institution's cases
+    assert not _walk_is_cheaper(scope, other_institution.pk)  # shares none of them
+    for case in cases[:2]:
+        CaseAccess.objects.create(
+            case=case,
+            institution=other_institution,
+            source=CaseAccess.Source.REFERRAL,
+            detection_date=case.detection_date,
+        )
+    # Half of her cases, but the other institution holds only three: collecting is cheaper.
+    assert not _walk_is_cheaper(scope, other_institution.pk)
+    from palermo.registry import selectors
+
+    monkeypatch.setattr(selectors, "WALK_COST", 0.01)  # walking nearly free: it walks
+    assert _walk_is_cheaper(scope, other_institution.pk)
