@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from palermo.accounts.models import User
 from palermo.core import audit
 from palermo.core.access import can
 from palermo.core.forms import apply_validation_error
+from palermo.core.paging import KeysetPage
 from palermo.core.roles import Section
 from palermo.core.web import perform, requires
 
@@ -36,6 +35,7 @@ from ..models import Attachment, Case, CaseTeamMember, Person
 from ..selectors import (
     CaseFilter,
     case_detail,
+    case_order,
     case_page_queryset,
     case_rows,
     cases_for,
@@ -56,43 +56,6 @@ from ..services import (
 
 PAGE_SIZE = 50
 READ = "person.read"
-
-
-@dataclass
-class PeekPage:
-    """A page of a list without the list's total: one row more than the page is read to know
-    whether there is a next page. Counting every case a big institution holds costs more
-    than the page itself, on every request; the API keeps its exact count."""
-
-    object_list: list[Any]
-    number: int
-    has_next: bool
-
-    @classmethod
-    def of(cls, qs: QuerySet[Any], number: Any, size: int) -> PeekPage:
-        try:
-            page = max(1, int(number))
-        except (TypeError, ValueError):
-            page = 1
-        start = (page - 1) * size
-        rows = list(qs[start : start + size + 1])
-        return cls(rows[:size], page, len(rows) > size)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
 
 
 def _visible_case(request: HttpRequest, pk: uuid.UUID) -> Case:
@@ -141,7 +104,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         )
         order = data.get("order") or order
     qs = case_page_queryset(cases_for(request.user, filters, order))
-    page = PeekPage.of(qs, request.GET.get("page"), PAGE_SIZE)
+    page = KeysetPage.seek(qs, case_order(order), request.GET, PAGE_SIZE)
     rows = case_rows(request.user, page.object_list)
     audit.record_read(
         request.user,
