@@ -13,7 +13,8 @@ pause of mean ``--think`` seconds (people reading pages). Every request is, at r
 equal odds:
 
 - ``bare``: GET /bench/bare/, decorated like the case list, no query of its own;
-- ``list``: GET /registry/cases/ with a mix of page numbers, filters and sort orders;
+- ``list``: GET /registry/cases/: the first page, the Next link of the last list page the
+  client received (pages link by key), or a filter or sort order;
 - ``search``: POST /registry/search/ (CSRF token, HX-Request, as the page's form sends it)
   with a name from the generated data: as written, in Latin for a Cyrillic name, with a
   typo, swapped, with or without date of birth, year or age.
@@ -63,6 +64,7 @@ SESSIONS = [
 ]  # fmt: skip
 KINDS = ("bare", "list", "search")
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NEXT_RE = re.compile(rb'rel="next" href="([^"]+)"')
 
 
 def log(message: str) -> None:
@@ -76,6 +78,7 @@ class Session:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
     csrf: str = ""
+    next_link: str = ""  # the Next link of the last list page this session received
 
     def request(
         self, method: str, path: str, form: dict | None = None, headers: dict | None = None
@@ -156,15 +159,17 @@ def sign_in(port: int, login: dict[str, str], codes: Codes) -> Session:
 
 
 # --- what the clients ask ---------------------------------------------------------------
-def list_path(rng: random.Random, institution_ids: list[int]) -> str:
+def list_path(rng: random.Random, institution_ids: list[int], next_link: str = "") -> str:
+    """A list page as people reach it: the first page, the Next link of the page they are on
+    (the list links pages by key, so that deep pages cost what the first does), or a
+    filter or sort order."""
     roll = rng.random()
     params: dict[str, object] = {}
     if roll < 0.55:
         pass  # first page, newest detection first: what the page opens with
-    elif roll < 0.75:
-        params["page"] = rng.randint(2, 5)
     elif roll < 0.80:
-        params["page"] = rng.randint(10, 100)
+        if next_link:  # "Next" on the last list page this client saw (page 2, 3, … deep)
+            return "/registry/cases/" + next_link
     else:
         key, value = rng.choice(
             [
@@ -178,8 +183,6 @@ def list_path(rng: random.Random, institution_ids: list[int]) -> str:
             ]
         )
         params[key] = value
-        if rng.random() < 0.3:
-            params["page"] = 2
     return "/registry/cases/" + ("?" + urllib.parse.urlencode(params) if params else "")
 
 
@@ -248,7 +251,8 @@ def client(
         if kind == "bare":
             method, path, form, headers = "GET", "/bench/bare/", None, None
         elif kind == "list":
-            method, path, form, headers = "GET", list_path(rng, institution_ids), None, None
+            path = list_path(rng, institution_ids, session.next_link)
+            method, form, headers = "GET", None, None
         else:
             form = {"csrfmiddlewaretoken": session.csrf, **search_form(rng, rng.choice(samples))}
             method, path, headers = "POST", "/registry/search/", {"HX-Request": "true"}
@@ -258,6 +262,9 @@ def client(
         except OSError:
             status, body = 0, b""
         seconds = time.monotonic() - started
+        if kind == "list":
+            found = NEXT_RE.search(body)
+            session.next_link = found.group(1).decode().replace("&amp;", "&") if found else ""
         ok = status == 200 and (
             (kind == "bare" and body == b"ok")
             or (kind == "list" and b'id="case-rows"' in body)
