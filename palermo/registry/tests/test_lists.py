@@ -138,3 +138,20 @@ def test_the_institution_filter_walks_only_when_the_institution_shares_the_recen
 
     monkeypatch.setattr(selectors, "WALK_COST", 0.01)  # walking nearly free: it walks
     assert _walk_is_cheaper(scope, other_institution.pk)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("institution", "999999"), ("institution", "x"), ("year", "1800"), ("kind", "nope")],
+)
+def test_a_bad_filter_is_named_and_the_list_is_not_filtered(client_for, field, value):
+    alice = registrar()
+    case = register(alice)
+    response = client_for(alice).get("/registry/cases/", {field: value})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    html = response.content.decode()
+    assert 'class="invalid-feedback d-block"' in html
+    assert f'name="{field}"' in html
+    assert 'aria-invalid="true"' in html  # the field itself is marked for assistive tech
+    assert [r.case.pk for r in response.context["rows"]] == [case.pk]

@@ -97,7 +97,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         filters = CaseFilter(
             kind=data.get("kind") or "",
             state=data.get("state") or "",
-            institution_id=data["institution"].pk if data.get("institution") else None,
+            institution_id=data.get("institution"),
             child={"yes": True, "no": False}.get(data.get("child") or ""),
             form=data.get("form") or "",
             year=data.get("year"),
