@@ -41,7 +41,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "languages", "presumed_minor", "document_type", "document_number", "document_index",
         "document_country", "contact", "current_location", "shelter_id", "municipality",
     ),
-    "registry_namekey": ("registration_id", "key"),
+    "registry_namekey": ("registration_id", "key", "birth_year"),
     "registry_case": (
         "id", "reference", "person_id", "origin_person_id", "registration_id", "kind", "state",
         "registering_institution_id", "lead_institution_id", "created_by_id", "created_at",
@@ -282,7 +282,7 @@ class Generator:
             )
         )  # fmt: skip
         keys = alias_keys(first, last, other) if other else keys_of(first, last)
-        out["registry_namekey"].extend((registration_id, k) for k in keys)
+        out["registry_namekey"].extend((registration_id, k, year) for k in keys)
         self.case(out, person_id, registration_id, institution, user, where, detected, at,
                   is_child, municipality)  # fmt: skip
 

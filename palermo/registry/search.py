@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from palermo import names
@@ -33,6 +32,7 @@ from .services.register import DOCUMENT_PURPOSE
 SHOW_THRESHOLD = 0.30  # in-scope candidates at least this likely are shown to the registrar
 ALERT_THRESHOLD = 0.80  # out-of-scope candidates at least this likely alert the coordinator
 MAX_CANDIDATES = 400
+KEYS_PER = 3  # rows read per candidate wanted: a registration matches a few of the keys
 MAX_SHOWN = 10
 
 REGISTRY_SIZE_TTL = 600  # seconds: the prior barely moves in ten minutes
@@ -108,31 +108,36 @@ def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
 
 def _candidate_ids(query: SearchQuery) -> tuple[list[Any], set[Any]]:
     """Registrations sharing a name key with the query; when a birth year is known, those
-    born within two years of it (or of unknown birth) first, so that a common name does not
-    crowd the right person out of the candidate limit."""
+    born within two years of it, then those of unknown birth, first, so that a common name
+    does not crowd the right person out of the candidate limit. Each group is one range of
+    the (key, birth_year, registration) index, read without DISTINCT or OR (either made
+    PostgreSQL walk tens of thousands of rows for a common surname) and deduplicated here."""
     keys = names.search_keys(query.first_name, query.last_name)
-    ids: list[Any] = []
+    ids: dict[Any, None] = {}
     if keys:
         keyed = NameKey.objects.filter(key__in=keys)
         year = query.date_of_birth.year if query.date_of_birth else query.birth_year
         if year is None and query.age is not None:
             year = timezone.localdate().year - query.age
+        groups = [keyed]
         if year is not None:
-            near = keyed.filter(
-                Q(registration__birth_year__range=(year - 2, year + 2))
-                | Q(registration__birth_year__isnull=True)
-            )
-            ids = list(near.values_list("registration_id", flat=True).distinct()[:MAX_CANDIDATES])
-        if len(ids) < MAX_CANDIDATES:
-            more = keyed.exclude(registration_id__in=ids).values_list("registration_id", flat=True)
-            ids += list(more.distinct()[: MAX_CANDIDATES - len(ids)])
+            groups = [
+                keyed.filter(birth_year__range=(year - 2, year + 2)),
+                keyed.filter(birth_year__isnull=True),
+                keyed,
+            ]
+        for group in groups:
+            rows = group.values_list("registration_id", flat=True)[: MAX_CANDIDATES * KEYS_PER]
+            ids.update(dict.fromkeys(rows))
+            if len(ids) >= MAX_CANDIDATES:
+                break
     by_document: set[Any] = set()
     index = blind_index(query.document_number, purpose=DOCUMENT_PURPOSE)
     if index:
         by_document = set(
             Registration.objects.filter(document_index=index).values_list("pk", flat=True)[:20]
         )
-    return ids, by_document
+    return list(ids)[:MAX_CANDIDATES], by_document
 
 
 def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> SearchResult:

@@ -133,9 +133,16 @@ class NameKey(models.Model):
         Registration, on_delete=models.CASCADE, related_name="name_keys"
     )
     key = models.CharField(max_length=48)
+    # The registration's year of birth, kept beside each key so that "these keys, born
+    # within two years" is one index range per key: joining the registrations to filter
+    # took PostgreSQL 0.3 s for a common surname at a million registrations. Written by
+    # services.register.index_names with the keys (a registration's year does not change).
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["key", "registration"], name="namekey_key_reg")]
+        indexes = [
+            models.Index(fields=["key", "birth_year", "registration"], name="namekey_key_year")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["registration", "key"], name="namekey_unique")
         ]

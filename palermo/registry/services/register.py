@@ -188,7 +188,10 @@ def index_names(registration: Registration) -> None:
             keys |= names.search_keys(alias, registration.last_name)
     NameKey.objects.filter(registration=registration).delete()
     NameKey.objects.bulk_create(
-        [NameKey(registration=registration, key=k[:48]) for k in sorted(keys)]
+        [
+            NameKey(registration=registration, key=k[:48], birth_year=registration.birth_year)
+            for k in sorted(keys)
+        ]
     )
 
 

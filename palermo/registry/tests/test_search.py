@@ -178,3 +178,31 @@ def test_a_token_cannot_be_used_to_attach_to_a_person_that_was_not_shown(client_
         "/registry/register/", {"token": page.context["token"], "person": str(stranger.person_id)}
     )
     assert response.status_code == 404
+
+
+def test_the_name_keys_carry_the_year_of_birth_and_near_years_come_first(monkeypatch):
+    """With more namesakes than the candidate limit, those born within two years of the
+    query (or of unknown birth) are taken first, by the year kept on the name keys."""
+    from palermo.registry import search
+    from palermo.registry.models import NameKey
+
+    actor = registrar()
+    for _ in range(5):
+        register(actor, "Arta", "Krasniqi", birth_year=1950)
+    unknown = register(actor, "Arta", "Krasniqi", date_of_birth=None)
+    target = register(actor, "Arta", "Krasniqi", birth_year=1991)
+    assert set(
+        NameKey.objects.filter(registration=target.registration).values_list(
+            "birth_year", flat=True
+        )
+    ) == {1991}
+    assert set(
+        NameKey.objects.filter(registration=unknown.registration).values_list(
+            "birth_year", flat=True
+        )
+    ) == {None}
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    ids, _by_document = search._candidate_ids(
+        SearchQuery(first_name="Arta", last_name="Krasniqi", birth_year=1990)
+    )
+    assert set(ids) == {target.registration_id, unknown.registration_id}
