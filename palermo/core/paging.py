@@ -48,11 +48,12 @@ def decode_key(model: type[Model], keys: Sequence[str], token: str | None) -> li
         values = json.loads(raw)
         if not isinstance(values, list) or len(values) != len(keys):
             return None
-        return [
+        decoded = [
             _field(model, key).to_python(value) for key, value in zip(keys, values, strict=True)
         ]
     except (binascii.Error, ValueError, ValidationError, FieldDoesNotExist, TypeError):
         return None
+    return None if any(v is None for v in decoded) else decoded  # sort keys are never null
 
 
 def _name(key: str) -> str:

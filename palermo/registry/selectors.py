@@ -40,9 +40,9 @@ CASE_ORDERS = {
 # about PAGE_ROWS / share cases, each probed for scope and holder), or collects every case
 # the institution holds and sorts those in scope (about WALK_COST times cheaper per case,
 # but all of them). It takes the cheaper by the share of the user's institution's recent
-# cases the filtered one holds too. Walking for an institution the user barely shares reads every case
-# in scope (8.6 s at a million on SQLite: Prizren's police filtering Peja's); collecting for
-# a big one read hundreds of thousands of cases to show fifty.
+# cases the filtered one holds too. Walking for an institution the user barely shares
+# reads every case in scope (8.6 s at a million on SQLite: Prizren's police filtering
+# Peja's); collecting for a big one reads hundreds of thousands of cases to show fifty.
 WALK_COST = 6
 PAGE_ROWS = 51
 SAMPLE = 500

@@ -120,7 +120,15 @@ def test_a_bad_key_shows_the_first_page(client_for, three_cases):
     """A key that is not base64, not JSON, of the wrong length or not a date: page 1."""
     alice, cases = three_cases
     client = client_for(alice)
-    for key in ("x", "%%%", "W10", "WyJub3QgYSBkYXRlIiwieCJd", "WyIyMDI2LTAxLTAxIiwieCJd"):
+    for key in (
+        "x",
+        "%%%",
+        "W10",  # []
+        "WyJub3QgYSBkYXRlIiwieCJd",  # ["not a date", "x"]
+        "WyIyMDI2LTAxLTAxIiwieCJd",  # ["2026-01-01", "x"]
+        "WyIyMDI2LTAxLTAxIiwgbnVsbF0",  # ["2026-01-01", null]
+        "W3siYSI6IDF9LCBbMl1d",  # [{"a": 1}, [2]]
+    ):
         for param in ("after", "before"):
             response = client.get("/registry/cases/", {param: key})
             assert response.status_code == 200
