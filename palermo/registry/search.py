@@ -32,7 +32,6 @@ from .services.register import DOCUMENT_PURPOSE
 SHOW_THRESHOLD = 0.30  # in-scope candidates at least this likely are shown to the registrar
 ALERT_THRESHOLD = 0.80  # out-of-scope candidates at least this likely alert the coordinator
 MAX_CANDIDATES = 400
-KEYS_PER = 3  # rows read per candidate wanted: a registration matches a few of the keys
 MAX_SHOWN = 10
 
 REGISTRY_SIZE_TTL = 600  # seconds: the prior barely moves in ten minutes
@@ -107,8 +106,8 @@ def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
 
 
 def _candidate_ids(query: SearchQuery) -> tuple[list[Any], set[Any]]:
-    """Registrations sharing a name key with the query; when a birth year is known, those
-    born within two years of it, then those of unknown birth, first, so that a common name
+    """Registrations sharing a name key with the query; when a birth year is known, first
+    those born within two years of it, then those of unknown birth, so that a common name
     does not crowd the right person out of the candidate limit. Each group is one range of
     the (key, birth_year, registration) index, read without DISTINCT or OR (either made
     PostgreSQL walk tens of thousands of rows for a common surname) and deduplicated here."""
@@ -127,7 +126,9 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[Any], set[Any]]:
                 keyed,
             ]
         for group in groups:
-            rows = group.values_list("registration_id", flat=True)[: MAX_CANDIDATES * KEYS_PER]
+            # A registration appears once per key it shares: this many rows hold at least
+            # MAX_CANDIDATES registrations whenever the group has that many.
+            rows = group.values_list("registration_id", flat=True)[: MAX_CANDIDATES * len(keys)]
             ids.update(dict.fromkeys(rows))
             if len(ids) >= MAX_CANDIDATES:
                 break
