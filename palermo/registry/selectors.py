@@ -376,8 +376,11 @@ def case_detail(case: Case) -> dict[str, Any]:
     }
 
 
+PERSON_ORDER = ("-created_at", "-id")  # newest first; the index person_created_desc
+
+
 def persons_for(user: Any) -> QuerySet[Person]:
-    return scope_for(user).persons().order_by("-created_at", "pk")
+    return scope_for(user).persons().order_by(*PERSON_ORDER)
 
 
 @dataclass

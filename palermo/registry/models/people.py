@@ -32,6 +32,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["-created_at", "-id"], name="person_created_desc")]
 
     def __str__(self) -> str:
         return self.pseudonym
