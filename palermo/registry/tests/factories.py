@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from palermo.core.roles import Capability, Role
-from palermo.registry.models import Case
+from palermo.registry.models import Case, CaseAccess
 from palermo.registry.services import CaseInput, ExploitationInput, IdentityInput, person_register
 from palermo.testing.factories import InstitutionFactory, member
 
@@ -63,3 +63,13 @@ def register(
 
 def other_institution_user(roles=(Role.REGISTRAR, Role.CASE_WORKER), **kwargs: Any):
     return member(roles, institution=InstitutionFactory(capabilities=PERSONAL), **kwargs)
+
+
+def share(case: Case, institution: Any) -> CaseAccess:
+    """``institution`` holds ``case`` too, as after an accepted referral (every section)."""
+    return CaseAccess.objects.create(
+        case=case,
+        institution=institution,
+        source=CaseAccess.Source.REFERRAL,
+        detection_date=case.detection_date,
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from palermo.registry.views import records
 
-from .factories import register, registrar
+from .factories import register, registrar, share
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,6 @@ def test_the_institution_filter_pages_by_key_whichever_plan_it_takes(
     """The collecting plan sorts by an expression (no index offers its order): the keys of
     its pages, forward and back, are the same fields."""
     from palermo.registry import selectors
-    from palermo.registry.models import CaseAccess
 
     from .factories import other_institution_user
 
@@ -192,12 +191,7 @@ def test_the_institution_filter_pages_by_key_whichever_plan_it_takes(
     register(alice, "Besa", "Morina")  # not shared: never listed under the filter
     other = other_institution_user().memberships.first().institution
     for case in cases:
-        CaseAccess.objects.create(
-            case=case,
-            institution=other,
-            source=CaseAccess.Source.REFERRAL,
-            detection_date=case.detection_date,
-        )
+        share(case, other)
     client = client_for(alice)
     link, pages = f"?institution={other.pk}", []
     while link:

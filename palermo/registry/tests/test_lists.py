@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from palermo.core.models import AuditEntry
 
-from .factories import other_institution_user, register, registrar
+from .factories import other_institution_user, register, registrar, share
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,6 @@ def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
     client_for, monkeypatch, walk_cost
 ):
     from palermo.registry import selectors
-    from palermo.registry.models import CaseAccess
 
     monkeypatch.setattr(selectors, "WALK_COST", walk_cost)
     alice = registrar()
@@ -91,12 +90,7 @@ def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
     other_institution = other.memberships.first().institution
     register(other, "Vesa", "Hoxha")  # the other institution's own case: not in alice's scope
     for case in (shared, older):
-        CaseAccess.objects.create(
-            case=case,
-            institution=other_institution,
-            source=CaseAccess.Source.REFERRAL,
-            detection_date=case.detection_date,
-        )
+        share(case, other_institution)
     client = client_for(alice)
 
     def listed(**params):
@@ -114,7 +108,6 @@ def test_the_institution_filter_walks_only_when_the_institution_shares_the_recen
     """The plan follows the share of the user's recent cases the filtered institution holds:
     none shared means collecting (a walk would read every case in scope)."""
     from palermo.registry.access import scope_for
-    from palermo.registry.models import CaseAccess
     from palermo.registry.selectors import _walk_is_cheaper
 
     alice = registrar()
@@ -126,12 +119,7 @@ def test_the_institution_filter_walks_only_when_the_institution_shares_the_recen
     assert _walk_is_cheaper(scope, scope.institution_id)  # her own institution's cases
     assert not _walk_is_cheaper(scope, other_institution.pk)  # shares none of them
     for case in cases[:2]:
-        CaseAccess.objects.create(
-            case=case,
-            institution=other_institution,
-            source=CaseAccess.Source.REFERRAL,
-            detection_date=case.detection_date,
-        )
+        share(case, other_institution)
     # Half of her cases, but the other institution holds only three: collecting is cheaper.
     assert not _walk_is_cheaper(scope, other_institution.pk)
     from palermo.registry import selectors
