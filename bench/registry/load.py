@@ -159,6 +159,12 @@ def sign_in(port: int, login: dict[str, str], codes: Codes) -> Session:
 
 
 # --- what the clients ask ---------------------------------------------------------------
+def next_link(body: bytes) -> str:
+    """The query string of a list page's Next link ("" on the last page)."""
+    found = NEXT_RE.search(body)
+    return found.group(1).decode().replace("&amp;", "&") if found else ""
+
+
 def list_path(rng: random.Random, institution_ids: list[int], next_link: str = "") -> str:
     """A list page as people reach it: the first page, the Next link of the page they are on
     (the list links pages by key, so that deep pages cost what the first does), or a
@@ -263,8 +269,7 @@ def client(
             status, body = 0, b""
         seconds = time.monotonic() - started
         if kind == "list":
-            found = NEXT_RE.search(body)
-            session.next_link = found.group(1).decode().replace("&amp;", "&") if found else ""
+            session.next_link = next_link(body)
         ok = status == 200 and (
             (kind == "bare" and body == b"ok")
             or (kind == "list" and b'id="case-rows"' in body)

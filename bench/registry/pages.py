@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 
@@ -24,7 +23,6 @@ LISTS = (
     "/registry/cases/?child=yes",
     "/registry/cases/?kind=protection",
 )
-NEXT_RE = re.compile(r'rel="next" href="([^"]*)"')
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.registry.settings"
     os.environ["PALERMO_BENCH_DB"] = args.db
     os.environ["PALERMO_BENCH_SIZE"] = args.size
+    from .load import next_link
     from .profile import signed_in_client
 
     for username in args.users:
@@ -49,14 +48,14 @@ def main(argv: list[str] | None = None) -> int:
                 began = time.perf_counter()
                 response = client.get(link)
                 times.append((time.perf_counter() - began) * 1000)
-                found = NEXT_RE.search(response.content.decode())
+                found = next_link(response.content)
                 if not found:
                     break
                 if args.offset:
                     sep = "&" if "?" in start else "?"
                     link = f"{start}{sep}page={number + 1}"
                 else:
-                    link = "/registry/cases/" + found.group(1).replace("&amp;", "&")
+                    link = "/registry/cases/" + found
             middle = times[1:10] or times
             print(
                 f"{username:18} {start:34} {len(times):3} pages: first {times[0]:.0f} ms,"
