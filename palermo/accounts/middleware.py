@@ -1,16 +1,39 @@
-"""Per-request identity: which institution the user acts as, and the second-factor gate."""
+"""Per-request identity: the session's idle timeout, which institution the user acts as, and
+the second-factor gate."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
 SESSION_INSTITUTION = "palermo_institution"
+SESSION_REFRESHED = "palermo_refreshed"
 
 # Paths an unverified user may still reach: finishing sign-in, leaving, choosing a language.
 _OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/")
+
+
+class SlidingSessionMiddleware:
+    """Pushes an existing session's expiry forward (SESSION_COOKIE_AGE from now) when it was
+    last written more than PALERMO_SESSION_REFRESH_SECONDS ago: the idle timeout slides with
+    use, without a database write on every request. A session therefore ends between
+    SESSION_COOKIE_AGE minus that interval and SESSION_COOKIE_AGE after the last request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if session.session_key is not None:  # a new visitor's empty session stays unsaved
+            now = int(timezone.now().timestamp())
+            interval = settings.PALERMO_SESSION_REFRESH_SECONDS
+            if now - session.get(SESSION_REFRESHED, 0) >= interval:
+                session[SESSION_REFRESHED] = now  # modified: saved with a new expiry
+        return self.get_response(request)
 
 
 class PrincipalMiddleware:

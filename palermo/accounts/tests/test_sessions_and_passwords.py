@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from palermo.accounts.models import Membership, User
 from palermo.accounts.services import user_create, user_set_password
@@ -23,9 +25,9 @@ def expiry_of(client) -> object:
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
-def test_sessions_last_thirty_idle_minutes_and_are_saved_on_every_request():
+def test_sessions_last_thirty_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.PALERMO_SESSION_REFRESH_SECONDS == 60
 
 
 def test_each_request_pushes_the_session_expiry_forward(client_for):
@@ -37,6 +39,26 @@ def test_each_request_pushes_the_session_expiry_forward(client_for):
         clock.advance(minutes=20)
         assert client.get("/").status_code == 200
         assert expiry_of(client) == start + timedelta(minutes=50)
+
+
+def test_the_session_is_written_at_most_once_a_minute(client_for):
+    client = client_for(Role.CASE_WORKER)
+    with frozen_clock() as clock:
+        start = clock.now
+        client.get("/")
+        clock.advance(seconds=59)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        assert expiry_of(client) == start + timedelta(minutes=30)  # not pushed yet
+        clock.advance(seconds=1)
+        client.get("/")
+        assert expiry_of(client) == start + timedelta(minutes=31)
+
+
+def test_an_anonymous_visit_creates_no_session(client):
+    assert client.get("/accounts/login/").status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_an_idle_session_ends_after_thirty_minutes(client_for):
