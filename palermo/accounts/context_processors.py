@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from palermo.core.access import principal_of
 from palermo.core.navigation import nav_for
-from palermo.institutions.models import Institution
 
 
 def principal(request: HttpRequest) -> dict[str, Any]:
@@ -18,7 +17,7 @@ def principal(request: HttpRequest) -> dict[str, Any]:
     if not verified:
         return {"principal_ready": False}
     p = principal_of(user)
-    institutions = list(Institution.objects.filter(pk__in=p.institution_ids).order_by("name"))
+    institutions = user.member_institutions
     active = next((i for i in institutions if i.pk == p.institution_id), None)
     from palermo.core.models import Notification
 

@@ -39,16 +39,26 @@ class User(AbstractUser):
         """Choose the institution this user acts as (validated against memberships)."""
         self._active_institution_id = institution_id
         self.__dict__.pop("principal", None)
+        self.__dict__.pop("_active_memberships", None)
 
     @cached_property
-    def principal(self) -> Principal:
-        memberships = list(
+    def _active_memberships(self) -> list[Membership]:
+        return list(
             self.memberships.filter(institution__active=True)
             .select_related("institution")
             .prefetch_related("institution__capabilities")
         )
+
+    @property
+    def member_institutions(self) -> list[Institution]:
+        """The active institutions this user belongs to, by name (read with the principal)."""
+        unique = {m.institution_id: m.institution for m in self._active_memberships}
+        return sorted(unique.values(), key=lambda i: i.name)
+
+    @cached_property
+    def principal(self) -> Principal:
         by_institution: dict[int, list[Membership]] = {}
-        for m in memberships:
+        for m in self._active_memberships:
             by_institution.setdefault(m.institution_id, []).append(m)
         if not by_institution:
             return Principal(user_id=self.pk, institution_id=None)

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
@@ -30,6 +30,27 @@ from .models import Case, CaseAccess, CaseSealMember, CaseTeamMember, Person, Re
 PERSON_TYPE = "registry.person"
 ALL_SECTIONS = frozenset(Section.values)
 CHILD_PROTECTED = frozenset({Section.IDENTITY, Section.CONTACT, Section.LOCATION})
+
+
+class CaseLike(Protocol):
+    """What deciding a case's sections reads: a ``Case`` or a list's ``CaseItem``."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def person_id(self) -> Any: ...
+    @property
+    def sealed(self) -> bool: ...
+    @property
+    def is_child(self) -> bool: ...
+
+
+class HeldAccess(NamedTuple):
+    """An institution's live hold on a case, as lists read it (``CaseAccess`` fields)."""
+
+    institution_id: int
+    sections: list[str]
+    revoked_at: Any = None
 
 
 @dataclass
@@ -71,13 +92,15 @@ class Scope:
             else CaseTeamMember.objects.none()
         )
 
+    @property
+    def my_seals(self) -> QuerySet[CaseSealMember]:
+        return CaseSealMember.objects.filter(user_id=self.principal.user_id)
+
     @cached_property
     def sealed_for_me(self) -> frozenset[uuid.UUID]:
-        return frozenset(
-            CaseSealMember.objects.filter(user_id=self.principal.user_id).values_list(
-                "case_id", flat=True
-            )
-        )
+        """The sealed cases this user is named on; loaded only when a sealed case is met
+        (lists filter by ``my_seals`` in the database)."""
+        return frozenset(self.my_seals.values_list("case_id", flat=True))
 
     @cached_property
     def glass_person_ids(self) -> frozenset[uuid.UUID]:
@@ -113,9 +136,9 @@ class Scope:
             if self.glass_person_ids:
                 condition |= Q(person_id__in=self.glass_person_ids)
             qs = Case.objects.filter(condition)
-        if self.sealed_for_me:
-            return qs.filter(Q(sealed=False) | Q(pk__in=self.sealed_for_me))
-        return qs.filter(sealed=False)
+        # A subquery, not the ids: a user named on hundreds of sealed cases would otherwise
+        # cost a query, and as many parameters on every list.
+        return qs.filter(Q(sealed=False) | Q(pk__in=self.my_seals.values("case_id")))
 
     def persons(self) -> QuerySet[Person]:
         if not self.active:
@@ -140,14 +163,14 @@ class Scope:
 
     # --- sections -------------------------------------------------------------
     def case_sections(
-        self, case: Case, access_rows: Iterable[CaseAccess] | None = None
+        self, case: CaseLike, access_rows: Iterable[CaseAccess | HeldAccess] | None = None
     ) -> frozenset[str]:
         """Sections of ``case`` this user may read (empty: the case does not exist for them)."""
         if not self.active or (case.sealed and case.pk not in self.sealed_for_me):
             return frozenset()
         if access_rows is None:
             access_rows = CaseAccess.objects.filter(
-                case=case, institution_id=self.institution_id, revoked_at__isnull=True
+                case_id=case.pk, institution_id=self.institution_id, revoked_at__isnull=True
             )
         on_team = case.pk in self.team_case_ids
         base: set[str] = set()

@@ -242,14 +242,11 @@ class CaseFilterForm(Form):
     state = forms.ChoiceField(
         label=_("State"), choices=[("", _("All")), *CaseState.choices], required=False
     )
-    # Plain choices (one small query per page), not a ModelChoiceField: that iterates its
-    # queryset through a server-side cursor on PostgreSQL, three round trips on every list.
+    # Plain choices (one small query per page, in __init__: a callable would run again to
+    # render), not a ModelChoiceField: that iterates its queryset through a server-side
+    # cursor on PostgreSQL, three round trips on every list.
     institution = forms.TypedChoiceField(
-        label=_("Institution"),
-        choices=lambda: [("", _("All")), *_active_institutions()],
-        coerce=int,
-        required=False,
-        empty_value=None,
+        label=_("Institution"), coerce=int, required=False, empty_value=None
     )
     child = forms.ChoiceField(
         label=_("Children"),
@@ -274,6 +271,12 @@ class CaseFilterForm(Form):
         ],
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All")), *_active_institutions()]
 
 
 class TeamAddForm(Form):

@@ -3,19 +3,24 @@ the sections the user may see. Everything starts from ``access.scope_for(user)``
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple, cast
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.query import ValuesListIterable
+from django.utils.translation import gettext_lazy as _
 
 from palermo.core.roles import Section
-from palermo.institutions.models import Institution
+from palermo.core.web import reverser
 
-from .access import Scope, scope_for
-from .codes import CaseState, Sex
+from .access import HeldAccess, Scope, scope_for
+from .codes import CaseKind, CaseState, Sex
 from .models import (
     Case,
     CaseAccess,
@@ -147,16 +152,18 @@ def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> Query
 
 
 STATE_LABELS: dict[str, Any] = dict(CaseState.choices)
+KIND_SHORT_LABELS: dict[str, Any] = {CaseKind.NRM: _("NRM"), CaseKind.PROTECTION: _("Protection")}
 
 
 @dataclass
 class CaseRow:
-    case: Case
+    case: CaseItem
     sections: frozenset[str]
     display_name: str
     institutions: list[str]
     forms: list[str]
     on_team: bool
+    url: str = ""
 
     @property
     def shows_identity(self) -> bool:
@@ -168,52 +175,82 @@ class CaseRow:
         translates) the whole choice list on every call, fifty times a page."""
         return str(STATE_LABELS.get(self.case.state, self.case.state))
 
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_SHORT_LABELS.get(self.case.kind, self.case.kind))
 
-def case_rows(user: Any, cases: list[Case]) -> list[CaseRow]:
+    @property
+    def forms_label(self) -> str:
+        """The forms of exploitation, which belong to the story: empty without it."""
+        return ", ".join(self.forms) if Section.STORY in self.sections else ""
+
+
+def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:
     """Rows for a page of cases, in a fixed number of queries (no N+1)."""
     scope = scope_for(user)
     ids = [c.pk for c in cases]
     scope.team_case_ids.load(ids)
-    access: dict[Any, list[CaseAccess]] = defaultdict(list)
-    for row in CaseAccess.objects.filter(case_id__in=ids, revoked_at__isnull=True).only(
-        "case_id", "institution_id", "sections", "revoked_at"
-    ):
-        access[row.case_id].append(row)
-    names = dict(
-        Institution.objects.filter(
-            pk__in={a.institution_id for rows in access.values() for a in rows}
-        ).values_list("pk", "name")
-    )
-    forms: dict[Any, list[str]] = defaultdict(list)
+    # Tuples, not model instances, with the holder's name joined: a page holds a hundred.
+    access: dict[Any, list[HeldAccess]] = defaultdict(list)
+    names: dict[Any, set[str]] = defaultdict(set)
+    for case_id, institution_id, sections, name in CaseAccess.objects.filter(
+        case_id__in=ids, revoked_at__isnull=True
+    ).values_list("case_id", "institution_id", "sections", "institution__name"):
+        access[case_id].append(HeldAccess(institution_id, sections))
+        names[case_id].add(name)
+    forms: dict[Any, set[str]] = defaultdict(set)
     for case_id, form in Exploitation.objects.filter(case_id__in=ids).values_list(
         "case_id", "form"
     ):
-        forms[case_id].append(form)
+        forms[case_id].add(form)
     rows = []
+    url = reverser("registry:case")
     for case in cases:
         sections = scope.case_sections(case, access[case.pk])
         if Section.IDENTITY in sections:
-            reg = case.registration
-            display = f"{reg.first_name} {reg.last_name}".strip()
+            display = f"{case.first_name} {case.last_name}".strip()
         else:
-            display = case.person.pseudonym
-        institutions = sorted({names[a.institution_id] for a in access[case.pk]})
+            display = case.pseudonym
         rows.append(
             CaseRow(
                 case,
                 sections,
                 display,
-                institutions,
-                sorted(set(forms[case.pk])),
+                sorted(names[case.pk]),
+                sorted(forms[case.pk]),
                 case.pk in scope.team_case_ids,
+                url(case.pk),
             )
         )
     return rows
 
 
-# What a row of a case list (page or API) reads, and nothing more: a list never loads, so
-# never decrypts, a document number, contact, location or story it does not show.
+class CaseItem(NamedTuple):
+    """A case as a row of a list (page or API) reads it, and nothing more: a list never
+    loads, so never decrypts, a document number, contact, location or story it does not
+    show. A tuple, not three model instances (case, person, registration) per row."""
+
+    id: uuid.UUID
+    reference: str
+    person_id: uuid.UUID
+    registration_id: uuid.UUID
+    kind: str
+    state: str
+    lead_institution_id: int
+    detection_date: date
+    is_child: bool
+    sealed: bool
+    pseudonym: str
+    first_name: str
+    last_name: str
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.id
+
+
 CASE_ROW_FIELDS = (
+    "id",
     "reference",
     "person_id",
     "registration_id",
@@ -229,8 +266,17 @@ CASE_ROW_FIELDS = (
 )
 
 
-def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.select_related("person", "registration").only(*CASE_ROW_FIELDS)
+class _CaseItems(ValuesListIterable[tuple[Any, ...]]):
+    def __iter__(self) -> Iterator[CaseItem]:
+        for row in super().__iter__():
+            yield CaseItem._make(row)
+
+
+def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case, CaseItem]:
+    """``qs`` yielding ``CaseItem``s (filters, slices and ``reverse()`` keep them)."""
+    items = qs.values_list(*CASE_ROW_FIELDS)
+    items._iterable_class = _CaseItems
+    return cast("QuerySet[Case, CaseItem]", items)
 
 
 @dataclass
@@ -286,7 +332,7 @@ def merged_survivor(user: Any, pk: Any) -> Person | None:
     """The person a merged-away person now lives on, if this user may see that person; else
     None (then the old id answers 404 like any id out of scope). Follows merges of merges."""
     current = pk
-    for _ in range(MAX_MERGE_HOPS):
+    for _hop in range(MAX_MERGE_HOPS):
         merged_into = (
             Person.objects.filter(pk=current).values_list("merged_into", flat=True).first()
         )

@@ -212,6 +212,23 @@ def test_a_sealed_case_disappears_for_everyone_but_the_named_users(client_for):
     assert attempts.count() == 3
     assert client_for(named).get(f"/registry/cases/{case.pk}/").status_code == 200
     assert client_for(supervisor).get(f"/registry/cases/{case.pk}/").status_code == 200
+    assert case.reference in client_for(named).get("/registry/cases/").content.decode()
+
+
+def test_lists_find_a_users_sealed_cases_in_the_database_not_by_a_list_of_ids():
+    """A user named on hundreds of sealed cases would otherwise cost a query and as many
+    parameters on every list."""
+    alice = registrar()
+    case = register(alice)
+    supervisor = colleague(alice, Role.SUPERVISOR)
+    case_seal(actor=supervisor, case=case, reason="Official suspected of involvement")
+    supervisor._registry_scope = None
+    cases = visible_cases(supervisor)
+    sql = str(cases.query)
+    assert "casesealmember" in sql
+    assert case.pk.hex not in sql
+    assert str(case.pk) not in sql
+    assert list(cases) == [case]
 
 
 # --- transfers ------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from palermo.core.models import AuditEntry
@@ -74,6 +76,21 @@ def test_list_pages_run_a_fixed_number_of_queries(client_for, django_assert_max_
         register(alice, f"N{i}", "Gashi", child=i % 3 == 0)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(path)
+
+
+def test_the_case_list_reads_the_institutions_once(client_for):
+    """The filter's choices once (not again to render them), the user's own institutions
+    with their memberships (not again for the menu), the holders' names with the rows."""
+    alice = registrar()
+    register(alice)
+    client = client_for(alice)
+    client.get("/registry/cases/")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/registry/cases/").content.decode()
+    from_institutions = [q for q in queries if 'FROM "institutions_institution"' in q["sql"]]
+    assert len(from_institutions) == 1
+    institution = alice.memberships.first().institution
+    assert body.count(f">{institution.name}<") >= 2  # a filter choice, a holder of the case
 
 
 @pytest.mark.parametrize("walk_cost", [0, 10**9], ids=["walk-in-order", "by-holder-list"])
