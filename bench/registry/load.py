@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from . import generate
+from . import generate, timing
 
 ROOT = generate.ROOT
 RESULTS = generate.CACHE / "results"
@@ -192,6 +192,14 @@ def list_path(rng: random.Random, institution_ids: list[int], next_link: str = "
     return "/registry/cases/" + ("?" + urllib.parse.urlencode(params) if params else "")
 
 
+def list_variant(path: str) -> str:
+    """What a list request asks for: "first" (page), "next" (by key), or its filter or order."""
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+    if "after" in query:
+        return "next"
+    return next((key for key in query if key != "page"), "first")
+
+
 def search_form(rng: random.Random, sample: dict) -> dict[str, str]:
     from palermo.names import to_latin
 
@@ -238,6 +246,8 @@ class Result:
     seconds: float
     status: int
     ok: bool
+    server_ms: float = float("nan")  # the server's own time (``bench.registry.timing``)
+    variant: str = ""  # of a list: "first", "next", or the filter or sort parameter
 
 
 def client(
@@ -254,19 +264,21 @@ def client(
         if think:  # a person reading the page before the next click (exponential, mean think)
             time.sleep(min(rng.expovariate(1 / think), 10 * think))
         kind = rng.choice(KINDS)
+        variant = ""
         if kind == "bare":
             method, path, form, headers = "GET", "/bench/bare/", None, None
         elif kind == "list":
             path = list_path(rng, institution_ids, session.next_link)
             method, form, headers = "GET", None, None
+            variant = list_variant(path)
         else:
             form = {"csrfmiddlewaretoken": session.csrf, **search_form(rng, rng.choice(samples))}
             method, path, headers = "POST", "/registry/search/", {"HX-Request": "true"}
         started = time.monotonic()
         try:
-            status, _headers, body = session.request(method, path, form, headers)
+            status, response_headers, body = session.request(method, path, form, headers)
         except OSError:
-            status, body = 0, b""
+            status, response_headers, body = 0, {}, b""
         seconds = time.monotonic() - started
         if kind == "list":
             session.next_link = next_link(body)
@@ -275,7 +287,8 @@ def client(
             or (kind == "list" and b'id="case-rows"' in body)
             or (kind == "search" and b'name="token"' in body)
         )
-        out.append(Result(kind, started, seconds, status, ok))
+        server_ms = float(response_headers.get(timing.HEADER, "nan"))
+        out.append(Result(kind, started, seconds, status, ok, server_ms, variant))
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -291,6 +304,7 @@ def summarise(results: list[Result], seconds: float) -> dict:
     for kind in KINDS:
         rows = [r for r in results if r.kind == kind]
         ms = [r.seconds * 1000 for r in rows if r.ok]
+        server = [r.server_ms for r in rows if r.ok and r.server_ms == r.server_ms]  # not NaN
         summary["kinds"][kind] = {
             "requests": len(rows),
             "errors": sum(not r.ok for r in rows),
@@ -301,12 +315,27 @@ def summarise(results: list[Result], seconds: float) -> dict:
             "p99": percentile(ms, 99),
             "mean": statistics.fmean(ms) if ms else float("nan"),
             "max": max(ms, default=float("nan")),
+            "server_p50": percentile(server, 50),
+            "server_p95": percentile(server, 95),
         }
     kinds = summary["kinds"]
+    summary["list_variants"] = {
+        variant: {
+            "requests": len(ms),
+            "p50": percentile(ms, 50),
+            "p95": percentile(ms, 95),
+            "max": max(ms, default=float("nan")),
+        }
+        for variant in sorted({r.variant for r in results if r.kind == "list"})
+        for ms in [[r.seconds * 1000 for r in results if r.variant == variant and r.ok]]
+    }
     summary["total_per_second"] = len(results) / seconds
     for kind in ("list", "search"):
         for p in ("p50", "p95"):
             summary[f"{kind}/bare {p}"] = kinds[kind][p] / kinds["bare"][p]
+            summary[f"{kind}/bare server {p}"] = (
+                kinds[kind][f"server_{p}"] / kinds["bare"][f"server_{p}"]
+            )
     return summary
 
 
@@ -448,7 +477,10 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "summary": summary,
-                "raw": [[r.kind, round(r.seconds * 1000, 2), r.status, r.ok] for r in measured],
+                "raw": [
+                    [r.kind, round(r.seconds * 1000, 2), r.status, r.ok, r.server_ms, r.variant]
+                    for r in measured
+                ],
             },
             indent=1,
         )
@@ -479,6 +511,15 @@ def print_summary(summary: dict) -> None:
     for kind, k in summary["kinds"].items():
         print(f"| {kind} | {k['requests']} | {k['errors']} | {k['per_second']:.1f} | "
               f"{k['p50']:.0f} | {k['p95']:.0f} | {k['p99']:.0f} |")  # fmt: skip
+    print("server's own time (X-Bench-Server-Ms), p50/p95 ms: " + "; ".join(
+        f"{kind} {k['server_p50']:.1f}/{k['server_p95']:.1f}"
+        for kind, k in summary["kinds"].items()
+    ) + f"; list/bare p95 {summary['list/bare server p95']:.2f}, search/bare p95 "
+        f"{summary['search/bare server p95']:.2f}")  # fmt: skip
+    print("list requests by what they ask, n p50/p95 ms: " + "; ".join(
+        f"{variant} {v['requests']} {v['p50']:.0f}/{v['p95']:.0f}"
+        for variant, v in summary["list_variants"].items()
+    ))  # fmt: skip
     print(f"total {summary['total_per_second']:.1f} req/s; list/bare p50 "
           f"{summary['list/bare p50']:.2f}, p95 {summary['list/bare p95']:.2f}; search/bare p50 "
           f"{summary['search/bare p50']:.2f}, p95 {summary['search/bare p95']:.2f}")  # fmt: skip

@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--sort", default="cumulative", help="cProfile order: cumulative (default) or tottime"
+    )
     args = parser.parse_args(argv)
 
     if args.demo:
@@ -104,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             f" p95 {p95:.1f} ms over {len(times)}"
         )
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
     return 0
 
 

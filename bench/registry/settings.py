@@ -5,7 +5,8 @@
 
 PostgreSQL uses the database ``palermo_bench_<size>`` on 127.0.0.1:5432 (user postgres). Connections
 persist for 60 s on both, as in ``config.settings.production``. DEBUG is off. The only
-difference from the real URLs is the bare view (``bench.registry.urls``).
+difference from the real URLs is the bare view (``bench.registry.urls``); one middleware
+adds the server's own time to each response (``bench.registry.timing``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ PG_NAME = os.environ.get("PALERMO_BENCH_PG_NAME", f"palermo_bench_{BENCH_SIZE}")
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.registry.urls"
+# First in, last out: the server's own time for each request, as a response header.
+MIDDLEWARE = ["bench.registry.timing.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
 
 if BENCH_DB == "postgres":
     DATABASES = {
