@@ -20,7 +20,7 @@ from palermo.core.roles import Section
 from palermo.core.web import reverser
 
 from .access import HeldAccess, Scope, scope_for
-from .codes import CaseKind, CaseState, Sex
+from .codes import CaseKind, CaseState, ExploitationForm, Sex
 from .models import (
     Case,
     CaseAccess,
@@ -153,6 +153,7 @@ def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> Query
 
 STATE_LABELS: dict[str, Any] = dict(CaseState.choices)
 KIND_SHORT_LABELS: dict[str, Any] = {CaseKind.NRM: _("NRM"), CaseKind.PROTECTION: _("Protection")}
+FORM_LABELS: dict[str, Any] = dict(ExploitationForm.choices)
 
 
 @dataclass
@@ -181,8 +182,10 @@ class CaseRow:
 
     @property
     def forms_label(self) -> str:
-        """The forms of exploitation, which belong to the story: empty without it."""
-        return ", ".join(self.forms) if Section.STORY in self.sections else ""
+        """The forms of exploitation by name; they belong to the story: empty without it."""
+        if Section.STORY not in self.sections:
+            return ""
+        return ", ".join(str(FORM_LABELS.get(form, form)) for form in self.forms)
 
 
 def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:

@@ -160,3 +160,26 @@ def test_a_bad_filter_is_named_and_the_list_is_not_filtered(client_for, field, v
     assert f'name="{field}"' in html
     assert 'aria-invalid="true"' in html  # the field itself is marked for assistive tech
     assert [r.case.pk for r in response.context["rows"]] == [case.pk]
+
+
+def test_case_rows_escape_what_users_typed_and_show_badges_and_labels(client_for):
+    alice = registrar()
+    typed = register(alice, "<b>Ana</b>", 'O"Brien & <script>x</script>', child=True)
+    client = client_for(alice)
+    body = client.get("/registry/cases/").content.decode()
+    table = body[body.index('<tbody id="case-rows">') : body.index("</tbody>")]
+    assert "<script>" not in table
+    assert "<b>" not in table
+    # A child's identity is redacted outside the case team; the registrar is on it.
+    assert "&lt;b&gt;Ana&lt;/b&gt; O&quot;Brien &amp; &lt;script&gt;x&lt;/script&gt;" in table
+    assert f'href="/registry/cases/{typed.pk}/">{typed.reference}</a>' in table
+    assert '<span class="badge text-bg-warning">Child</span>' in table
+    assert "<td>NRM</td>" in table
+    assert '<td class="small">Sexual exploitation</td>' in table  # the form by name
+
+
+def test_an_empty_case_list_says_so(client_for):
+    alice = registrar()
+    register(alice)
+    body = client_for(alice).get("/registry/cases/", {"kind": "protection"}).content.decode()
+    assert '<tr><td colspan="7">No cases match.</td></tr>' in body
