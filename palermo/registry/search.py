@@ -9,6 +9,7 @@ coordinator's office. The search is POSTed: names never appear in URLs or logs.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,6 +17,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from palermo import names
@@ -105,14 +108,14 @@ def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
     return Match(row["person_id"], registration, probability, score, document_match)
 
 
-def _candidate_ids(query: SearchQuery) -> tuple[list[Any], set[Any]]:
+def _candidate_ids(query: SearchQuery) -> tuple[list[uuid.UUID], set[Any]]:
     """Registrations sharing a name key with the query; when a birth year is known, first
     those born within two years of it, then those of unknown birth, so that a common name
     does not crowd the right person out of the candidate limit. Each group is one range of
     the (key, birth_year, registration) index, read without DISTINCT or OR (either made
     PostgreSQL walk tens of thousands of rows for a common surname) and deduplicated here."""
     keys = names.search_keys(query.first_name, query.last_name)
-    ids: dict[Any, None] = {}
+    ids: dict[str, None] = {}
     if keys:
         keyed = NameKey.objects.filter(key__in=keys)
         year = query.date_of_birth.year if query.date_of_birth else query.birth_year
@@ -128,7 +131,10 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[Any], set[Any]]:
         for group in groups:
             # A registration appears once per key it shares: this many rows hold at least
             # MAX_CANDIDATES registrations whenever the group has that many.
-            rows = group.values_list("registration_id", flat=True)[: MAX_CANDIDATES * len(keys)]
+            # As text: thousands of rows a search, and a UUID object each cost milliseconds.
+            rows = group.values_list(Cast("registration_id", CharField()), flat=True)[
+                : MAX_CANDIDATES * len(keys)
+            ]
             ids.update(dict.fromkeys(rows))
             if len(ids) >= MAX_CANDIDATES:
                 break
@@ -138,7 +144,7 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[Any], set[Any]]:
         by_document = set(
             Registration.objects.filter(document_index=index).values_list("pk", flat=True)[:20]
         )
-    return list(ids)[:MAX_CANDIDATES], by_document
+    return [uuid.UUID(i) for i in list(ids)[:MAX_CANDIDATES]], by_document
 
 
 def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> SearchResult:
@@ -158,7 +164,11 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
     ]
     scores = (
         score_candidates(
-            query.record(), [record_of(r) for r in candidates], registry_size=registry_size()
+            query.record(),
+            [record_of(r) for r in candidates],
+            registry_size=registry_size(),
+            # Only a pair this likely is shown or alerted: the others need no full comparison.
+            min_probability=min(SHOW_THRESHOLD, ALERT_THRESHOLD),
         )
         if candidates
         else []

@@ -134,6 +134,11 @@ class Scorer:
             # log2(u) of the exact level of a term-frequency column (Splink's base).
             log2_u = [math.log2(p.u) if p.tf_column and p.u else 0.0 for p in params]
             self._params.append((spec, params, weights, log2_u))
+        # What the comparisons after each one can add at most (their best levels): a pair
+        # that cannot reach a caller's threshold is dropped before it is fully compared.
+        # Term frequencies can raise an exact level above its weight: then no bound.
+        best = [max(weights) for _spec, _params, weights, _u in self._params]
+        self._best_after = [sum(best[i + 1 :]) for i in range(len(best))]
 
     def _tf_adjustment(self, column: str, left: Features, right: Features, log2_u: float) -> float:
         table = self._tf.get(column)
@@ -171,6 +176,30 @@ class Scorer:
         weight = self.prior_weight + sum(f.weight for f in fields)
         return PairScore(right.record_id, probability_from_weight(weight), weight, fields)
 
+    def score_at_least(
+        self, left: Features, right: Features, min_weight: float
+    ) -> PairScore | None:
+        """``score(left, right)``, or None as soon as the pair cannot reach ``min_weight``
+        (with term frequencies every pair is scored in full)."""
+        if self._tf:
+            score = self.score(left, right)
+            return score if score.match_weight >= min_weight else None
+        weight = self.prior_weight
+        fields = []
+        for (spec, params, weights, _u), best_after in zip(
+            self._params, self._best_after, strict=True
+        ):
+            for i, level in enumerate(spec.levels):
+                if level.test(left, right):
+                    weight += weights[i]
+                    param = params[i]
+                    fields.append(FieldComparison(spec.name, param.label, param.gamma, weights[i]))
+                    break
+            if weight + best_after < min_weight:
+                return None
+        weight = self.prior_weight + sum(f.weight for f in fields)  # summed as score() does
+        return PairScore(right.record_id, probability_from_weight(weight), weight, tuple(fields))
+
 
 def score_candidates(
     new_record: Mapping[str, object],
@@ -180,6 +209,7 @@ def score_candidates(
     registry_size: int | None = None,
     term_frequencies: TermFrequencies | None = None,
     today: date | None = None,
+    min_probability: float = 0.0,
 ) -> list[PairScore]:
     """Score one new registration against candidate registrations, best first.
 
@@ -191,13 +221,20 @@ def score_candidates(
     without it the prior assumes the candidates are the whole registry.
     ``term_frequencies`` (see ``term_frequencies()``) makes rare names count
     more than common ones; without it every exact name match counts the same.
+    ``min_probability`` leaves out the candidates less likely than that (and saves
+    comparing them in full).
     """
     model = model or default_model()
     left = prepare_record(new_record, today=today)
     rights = [prepare_record(c, today=today) for c in candidates]
     size = registry_size if registry_size is not None else max(2, len(rights) + 1)
     scorer = Scorer(model, prior=model.prior_for(size), term_frequencies=term_frequencies)
-    scores = [scorer.score(left, right) for right in rights]
+    if min_probability > 0:
+        min_weight = logit2(min_probability) - 1e-9  # never drop a pair at the threshold
+        kept = (scorer.score_at_least(left, right, min_weight) for right in rights)
+        scores = [s for s in kept if s is not None]
+    else:
+        scores = [scorer.score(left, right) for right in rights]
     scores.sort(key=lambda s: s.match_weight, reverse=True)
     return scores
 

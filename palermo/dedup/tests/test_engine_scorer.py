@@ -170,3 +170,37 @@ def test_an_unreadable_model_file_is_a_model_error(tmp_path: object) -> None:
     path.write_text("{not json")
     with pytest.raises(ModelError, match="cannot read model"):
         Model.load(path)
+
+
+@pytest.mark.parametrize("min_probability", [0.001, 0.3, 0.8, 0.99])
+@pytest.mark.parametrize("registry_size", [200, 1_000_000])
+def test_a_threshold_leaves_out_exactly_the_less_likely_candidates(
+    min_probability: float, registry_size: int
+) -> None:
+    """Candidates are dropped as soon as they cannot reach the threshold; the rest are
+    scored exactly as without one."""
+    candidates = noisy_registrations(120, seed=5)[:200]
+    for new in candidates[:12]:
+        full = score_candidates(new, candidates, registry_size=registry_size, today=TODAY)
+        kept = score_candidates(
+            new,
+            candidates,
+            registry_size=registry_size,
+            today=TODAY,
+            min_probability=min_probability,
+        )
+        assert kept == [s for s in full if s.match_probability >= min_probability]
+        assert len(kept) < len(full)  # the threshold did leave some out
+
+
+def test_a_threshold_with_term_frequencies_still_gives_exact_scores() -> None:
+    registry = rows()
+    features, _ = prepare_all(registry, today=TODAY)
+    frequencies = term_frequencies(features)
+    new = {"first_name": "Đorđe", "last_name": "Petrović", "sex": "M", "citizenship": "RS"}
+    full = score_candidates(new, registry, term_frequencies=frequencies, today=TODAY)
+    kept = score_candidates(
+        new, registry, term_frequencies=frequencies, today=TODAY, min_probability=0.3
+    )
+    assert kept == [s for s in full if s.match_probability >= 0.3]
+    assert kept
