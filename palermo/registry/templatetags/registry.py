@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import html as _html
+from functools import partial
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from ..models import Case
 from ..selectors import CaseRow
 
 register = template.Library()
+e = partial(_html.escape, quote=True)
 
 
 @register.simple_tag(takes_context=True)
@@ -25,24 +29,26 @@ def holds(context: dict[str, Any], case: Case) -> bool:
 def case_rows(rows: list[CaseRow]) -> SafeString:
     """``{% case_rows rows %}``: the table rows of a case list. Written here rather than as a
     template loop: the list is the most read page, and fifty rows through the template
-    engine cost more than the rest of the page (every value below is escaped)."""
+    engine cost more than the rest of the page. Every value is escaped (``html.escape``,
+    as Django's ``escape`` does, without its lazy-string wrapper fifty times eight)."""
     if not rows:
         return mark_safe(f'<tr><td colspan="7">{escape(_("No cases match."))}</td></tr>\n')  # noqa: S308
     sealed = f' <span class="badge text-bg-dark">{escape(_("Sealed"))}</span>'
     child = f' <span class="badge text-bg-warning">{escape(_("Child"))}</span>'
+    short_date = get_format("SHORT_DATE_FORMAT")
     html = []
     for row in rows:
         case = row.case
         html.append(
             "<tr>\n"
-            f'  <td class="text-nowrap"><a href="{escape(row.url)}">{escape(case.reference)}</a>'
+            f'  <td class="text-nowrap"><a href="{e(row.url)}">{e(case.reference)}</a>'
             f"{sealed if case.sealed else ''}</td>\n"
-            f"  <td>{escape(row.display_name)}{child if case.is_child else ''}</td>\n"
-            f"  <td>{escape(row.kind_label)}</td>\n"
-            f"  <td>{escape(row.state_label)}</td>\n"
-            f'  <td class="text-nowrap">{escape(date_format(case.detection_date, "SHORT_DATE_FORMAT"))}</td>\n'
-            f'  <td class="small">{escape(row.forms_label)}</td>\n'
-            f'  <td class="small">{"; ".join(escape(name) for name in row.institutions)}</td>\n'
+            f"  <td>{e(row.display_name)}{child if case.is_child else ''}</td>\n"
+            f"  <td>{e(row.kind_label)}</td>\n"
+            f"  <td>{e(row.state_label)}</td>\n"
+            f'  <td class="text-nowrap">{e(dateformat.format(case.detection_date, short_date))}</td>\n'
+            f'  <td class="small">{e(row.forms_label)}</td>\n'
+            f'  <td class="small">{"; ".join(e(name) for name in row.institutions)}</td>\n'
             "</tr>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
