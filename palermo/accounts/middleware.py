@@ -29,9 +29,12 @@ class SlidingSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
         if session.session_key is not None:  # a new visitor's empty session stays unsaved
+            refreshed = session.get(SESSION_REFRESHED, 0)
             now = int(timezone.now().timestamp())
+            # Loading an expired or unknown session (a stale cookie) forgets its key: then
+            # there is nothing to push forward, and nothing to create.
             interval = settings.PALERMO_SESSION_REFRESH_SECONDS
-            if now - session.get(SESSION_REFRESHED, 0) >= interval:
+            if session.session_key is not None and now - refreshed >= interval:
                 session[SESSION_REFRESHED] = now  # modified: saved with a new expiry
         return self.get_response(request)
 

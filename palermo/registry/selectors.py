@@ -278,7 +278,7 @@ class _CaseItems(ValuesListIterable[tuple[Any, ...]]):
 def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case, CaseItem]:
     """``qs`` yielding ``CaseItem``s (filters, slices and ``reverse()`` keep them)."""
     items = qs.values_list(*CASE_ROW_FIELDS)
-    items._iterable_class = _CaseItems
+    items._iterable_class = _CaseItems  # as values_list(named=True) sets its own rows' class
     return cast("QuerySet[Case, CaseItem]", items)
 
 

@@ -59,6 +59,9 @@ def test_the_session_is_written_at_most_once_a_minute(client_for):
 def test_an_anonymous_visit_creates_no_session(client):
     assert client.get("/accounts/login/").status_code == 200
     assert not Session.objects.exists()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32  # a stale cookie: no such session
+    assert client.get("/accounts/login/").status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_an_idle_session_ends_after_thirty_minutes(client_for):

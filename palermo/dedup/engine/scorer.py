@@ -186,15 +186,12 @@ class Scorer:
             return score if score.match_weight >= min_weight else None
         weight = self.prior_weight
         fields = []
-        for (spec, params, weights, _u), best_after in zip(
-            self._params, self._best_after, strict=True
+        # One level per comparison, each ending with ELSE (else zip(strict=True) fails).
+        for (name, params, w), best_after in zip(
+            self._levels(left, right), self._best_after, strict=True
         ):
-            for i, level in enumerate(spec.levels):
-                if level.test(left, right):
-                    weight += weights[i]
-                    param = params[i]
-                    fields.append(FieldComparison(spec.name, param.label, param.gamma, weights[i]))
-                    break
+            weight += w
+            fields.append(FieldComparison(name, params.label, params.gamma, w))
             if weight + best_after < min_weight:
                 return None
         weight = self.prior_weight + sum(f.weight for f in fields)  # summed as score() does
