@@ -98,6 +98,9 @@ class Case(models.Model):
             # stops after its rows whatever the filter (docs/benchmarks.md, Registry).
             models.Index(fields=["-detection_date", "-id"], name="case_detected_desc"),
             models.Index(fields=["state", "-detection_date", "-id"], name="case_state_detected"),
+            # The kind and children filters walk only their own cases, in list order.
+            models.Index(fields=["kind", "-detection_date", "-id"], name="case_kind_detected"),
+            models.Index(fields=["is_child", "-detection_date", "-id"], name="case_child_detected"),
         ]
 
     def __str__(self) -> str:

@@ -219,3 +219,27 @@ def test_the_person_list_pages_by_key_too(client_for, monkeypatch):
     walked = [pk for page in pages for pk in page]
     assert walked == [c.person_id for c in reversed(cases)]  # newest first, each once
     assert not any("COUNT(" in q["sql"].upper() and "registry_person" in q["sql"] for q in queries)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({"kind": "protection"}, "case_kind_detected"),
+        ({"is_child": True}, "case_child_detected"),
+        ({"state": "detected"}, "case_state_detected"),
+        ({}, "case_detected_desc"),
+    ],
+)
+def test_a_filtered_list_walks_the_index_of_its_filter_in_list_order(filters, index):
+    """Kind, children and state filters read only their own cases, already in list order (no
+    sort of every match); the plain list reads the cases in order."""
+    from palermo.registry.models import Case
+
+    qs = Case.objects.filter(**filters).order_by("-detection_date", "-id")[:51]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert f"INDEX {index}" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
