@@ -16,7 +16,7 @@ from ..models import Case
 from ..selectors import CaseRow
 
 register = template.Library()
-e = partial(_html.escape, quote=True)
+_esc = partial(_html.escape, quote=True)  # Django's escape, without the lazy-string check
 
 
 @register.simple_tag(takes_context=True)
@@ -44,14 +44,14 @@ def case_rows(rows: list[CaseRow]) -> SafeString:
         case = row.case
         html.append(
             "<tr>\n"
-            f'  <td class="text-nowrap"><a href="{e(row.url)}">{e(case.reference)}</a>'
+            f'  <td class="text-nowrap"><a href="{_esc(row.url)}">{_esc(case.reference)}</a>'
             f"{sealed if case.sealed else ''}</td>\n"
-            f"  <td>{e(row.display_name)}{child if case.is_child else ''}</td>\n"
-            f"  <td>{e(row.kind_label)}</td>\n"
-            f"  <td>{e(row.state_label)}</td>\n"
-            f'  <td class="text-nowrap">{e(dateformat.format(case.detection_date, short_date))}</td>\n'
-            f'  <td class="small">{e(row.forms_label)}</td>\n'
-            f'  <td class="small">{"; ".join(e(name) for name in row.institutions)}</td>\n'
+            f"  <td>{_esc(row.display_name)}{child if case.is_child else ''}</td>\n"
+            f"  <td>{_esc(row.kind_label)}</td>\n"
+            f"  <td>{_esc(row.state_label)}</td>\n"
+            f'  <td class="text-nowrap">{_esc(dateformat.format(case.detection_date, short_date))}</td>\n'
+            f'  <td class="small">{_esc(row.forms_label)}</td>\n'
+            f'  <td class="small">{"; ".join(_esc(name) for name in row.institutions)}</td>\n'
             "</tr>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
