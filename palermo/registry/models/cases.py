@@ -90,7 +90,6 @@ class Case(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["-detection_date", "id"], name="case_detection"),
             models.Index(fields=["lead_institution", "-detection_date"], name="case_lead"),
             models.Index(fields=["person"], name="case_person"),
             models.Index(fields=["state"], name="case_state"),
