@@ -241,8 +241,7 @@ def _case_out(row: Any) -> CaseOut:
         is_child=case.is_child,
         display_name=row.display_name,
         sections=sorted(row.sections),
-        # The forms of exploitation belong to the story, not to the oversight metadata.
-        forms=row.forms if Section.STORY in row.sections else [],
+        forms=row.shown_forms,
     )
 
 

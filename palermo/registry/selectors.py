@@ -181,11 +181,14 @@ class CaseRow:
         return str(KIND_SHORT_LABELS.get(self.case.kind, self.case.kind))
 
     @property
+    def shown_forms(self) -> list[str]:
+        """The forms of exploitation the user may see: they belong to the story, not to the
+        oversight metadata (none without it)."""
+        return self.forms if Section.STORY in self.sections else []
+
+    @property
     def forms_label(self) -> str:
-        """The forms of exploitation by name; they belong to the story: empty without it."""
-        if Section.STORY not in self.sections:
-            return ""
-        return ", ".join(str(FORM_LABELS.get(form, form)) for form in self.forms)
+        return ", ".join(str(FORM_LABELS.get(form, form)) for form in self.shown_forms)
 
 
 def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:
