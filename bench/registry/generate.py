@@ -56,11 +56,18 @@ def size_label(persons: int) -> str:
     return str(persons)
 
 
+def bench_env(db: str, size: str) -> dict[str, str]:
+    """The environment that points Django at a benchmark database (``bench.registry.settings``)."""
+    return {
+        "PALERMO_BENCH_DB": db,
+        "PALERMO_BENCH_SIZE": size,
+        "DJANGO_SETTINGS_MODULE": "bench.registry.settings",
+    }
+
+
 def configure(db: str, persons: int) -> None:
     """Point Django at the benchmark database (before django.setup())."""
-    os.environ["PALERMO_BENCH_DB"] = db
-    os.environ["PALERMO_BENCH_SIZE"] = size_label(persons)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.registry.settings"
+    os.environ.update(bench_env(db, size_label(persons)))
 
 
 def snapshot_name(db: str, persons: int, seed: int) -> str:

@@ -414,9 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         + (["--fresh"] if args.fresh else [])
     )
     name = generate.snapshot_name(args.db, args.persons, args.seed)
-    env = {**os.environ, "PALERMO_BENCH_DB": args.db,
-           "PALERMO_BENCH_SIZE": generate.size_label(args.persons),
-           "DJANGO_SETTINGS_MODULE": "bench.registry.settings"}  # fmt: skip
+    env = {**os.environ, **generate.bench_env(args.db, generate.size_label(args.persons))}
     log("migrate (a no-op unless the code gained migrations since the snapshot)")
     subprocess.run([str(VENV / "python"), "manage.py", "migrate", "--no-input", "-v", "0"],
                    cwd=ROOT, env=env, check=True)  # fmt: skip

@@ -16,6 +16,8 @@ import os
 import sys
 import time
 
+from .generate import bench_env
+
 LISTS = (
     "/registry/cases/",
     "/registry/cases/?order=state",
@@ -33,9 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--offset", action="store_true", help="pages by number, not by key")
     args = parser.parse_args(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.registry.settings"
-    os.environ["PALERMO_BENCH_DB"] = args.db
-    os.environ["PALERMO_BENCH_SIZE"] = args.size
+    os.environ.update(bench_env(args.db, args.size))
     from .load import next_link
     from .profile import signed_in_client
 

@@ -22,6 +22,8 @@ import sys
 import time
 from typing import Any
 
+from .generate import bench_env
+
 
 def signed_in_client(username: str) -> Any:
     """A test client of the configured settings, signed in as ``username`` with their second
@@ -70,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     else:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.registry.settings"
-        os.environ["PALERMO_BENCH_DB"] = args.db
-        os.environ["PALERMO_BENCH_SIZE"] = args.size
+        os.environ.update(bench_env(args.db, args.size))
     client = signed_in_client(args.user)
 
     def once(path: str) -> int:
