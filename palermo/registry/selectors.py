@@ -164,7 +164,7 @@ class CaseRow:
     institutions: list[str]
     forms: list[str]
     on_team: bool
-    url: str = ""
+    url: str
 
     @property
     def shows_identity(self) -> bool:
