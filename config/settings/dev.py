@@ -26,7 +26,13 @@ PALERMO_BLIND_INDEX_KEY = os.environ.get("PALERMO_BLIND_INDEX_KEY") or dev_key(
 SQLITE_OPTIONS = {
     # WAL lets readers proceed while one writer appends (every read is audited);
     # IMMEDIATE takes the write lock up front so transactions never deadlock on upgrade.
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    # A 64 MB page cache per connection (the default is 2 MB): a list page walks index
+    # pages of the case, access and team tables, which the default cache evicts between
+    # requests (the labour inspectorate's list filtered by a form: 54 -> 36 ms at 1M).
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        " PRAGMA cache_size=-65536;"
+    ),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }

@@ -60,3 +60,20 @@ def test_development_settings_work_with_nothing_set(tmp_path):
     keys = sorted(p.name for p in (tmp_path / "keys").iterdir())
     assert keys == ["audit-keys", "blind-index-key", "django-secret", "field-keys"]
     assert oct((tmp_path / "keys" / "audit-keys").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.nodb
+def test_the_embedded_database_is_opened_for_concurrent_reads(tmp_path):
+    """WAL (readers beside the writer), foreign keys, and a page cache big enough for a list
+    page's index walks, as the development settings open SQLite."""
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    for p in ('journal_mode', 'foreign_keys', 'cache_size'):\n"
+        "        print(c.execute(f'PRAGMA {p}').fetchone()[0])\n"
+    )
+    result = run(
+        ["manage.py", "shell", "--no-imports", "-c", code], {"PALERMO_VAR_DIR": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "1", "-65536"]
