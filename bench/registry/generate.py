@@ -378,6 +378,11 @@ def generate(target, persons: int, seed: int, name: str, samples_path: Path, log
     )
     for table, count in counts.items():
         log(f"  {table}: {count:,} rows")
+    from palermo.registry.services.holds import refresh_team_holds
+
+    # Generated team members belong to the registering institution, which holds the case;
+    # the demo's own cases may have members from elsewhere (their flags set by the services).
+    log(f"team rows whose flag beyond_hold changed: {refresh_team_holds():,}")
     log(f"generated in {time.monotonic() - started:.0f} s")
     check()
 

@@ -30,6 +30,7 @@ from .models import Case, CaseAccess, CaseSealMember, CaseTeamMember, Person, Re
 PERSON_TYPE = "registry.person"
 ALL_SECTIONS = frozenset(Section.values)
 CHILD_PROTECTED = frozenset({Section.IDENTITY, Section.CONTACT, Section.LOCATION})
+MAX_INLINE_IDS = 500  # more case ids than this go to the database as a subquery
 
 
 class CaseLike(Protocol):
@@ -92,6 +93,14 @@ class Scope:
             else CaseTeamMember.objects.none()
         )
 
+    @cached_property
+    def beyond_hold_case_ids(self) -> frozenset[uuid.UUID]:
+        """The cases the user opens through a case team alone: their institution holds no
+        live access to them (``CaseTeamMember.beyond_hold``)."""
+        return frozenset(
+            self.team_case_ids.rows.filter(beyond_hold=True).values_list("case_id", flat=True)
+        )
+
     @property
     def my_seals(self) -> QuerySet[CaseSealMember]:
         return CaseSealMember.objects.filter(user_id=self.principal.user_id)
@@ -115,30 +124,39 @@ class Scope:
         if self.oversight:
             qs = Case.objects.all()
         else:
-            # Correlated subqueries, not ``pk IN (…)``: a list page walks the cases in list
-            # order and stops after one page, probing the access (and team) index per case,
-            # instead of first collecting every case a big institution holds (or every case
-            # a registrar is on the team of: every case they registered).
+            # A correlated subquery, not ``pk IN (…)``: a list page walks the cases in list
+            # order and stops after one page, probing the access index per case, instead of
+            # first collecting every case a big institution holds.
             held = CaseAccess.objects.filter(
                 case=OuterRef("pk"),
                 institution_id=self.institution_id,
                 revoked_at__isnull=True,
             )
-            if self.team_case_ids:
-                # Two arms: as scalar subqueries, because PostgreSQL plans an OR of EXISTS
-                # by hashing either side's every row before the first case is listed.
-                on_team = self.team_case_ids.rows.filter(case=OuterRef("pk"))
+            # The team adds only the cases it alone opens (``CaseTeamMember.beyond_hold``:
+            # usually none, a few for a member from another institution), not a probe of the
+            # team per case: a registrar is on the team of every case they registered, which
+            # their institution holds anyway.
+            beyond = self.beyond_hold_case_ids
+            if beyond:
+                # A scalar subquery: PostgreSQL plans an OR of EXISTS by hashing every row the
+                # institution holds before the first case is listed.
                 condition = Q(IsNull(Subquery(held.values("pk")[:1]), False)) | Q(
-                    IsNull(Subquery(on_team.values("pk")[:1]), False)
+                    pk__in=beyond
+                    if len(beyond) <= MAX_INLINE_IDS
+                    else self.team_case_ids.rows.filter(beyond_hold=True).values("case_id")
                 )
             else:
                 condition = Q(Exists(held))
             if self.glass_person_ids:
                 condition |= Q(person_id__in=self.glass_person_ids)
             qs = Case.objects.filter(condition)
-        # A subquery, not the ids: a user named on hundreds of sealed cases would otherwise
-        # cost a query, and as many parameters on every list.
-        return qs.filter(Q(sealed=False) | Q(pk__in=self.my_seals.values("case_id")))
+        return qs.filter(self.unsealed())
+
+    def unsealed(self) -> Q:
+        """Cases not sealed, or sealed and naming this user. A subquery, not the ids: a
+        user named on hundreds of sealed cases would otherwise cost a query, and as many
+        parameters on every list."""
+        return Q(sealed=False) | Q(pk__in=self.my_seals.values("case_id"))
 
     def persons(self) -> QuerySet[Person]:
         if not self.active:
@@ -217,7 +235,6 @@ class TeamCases:
     def __init__(self, rows: QuerySet[CaseTeamMember]) -> None:
         self.rows = rows
         self._known: dict[Any, bool] = {}
-        self._any: bool | None = None
 
     def load(self, case_ids: Iterable[Any]) -> None:
         missing = {i for i in case_ids if i not in self._known}
@@ -231,12 +248,6 @@ class TeamCases:
         if case_id not in self._known:
             self.load([case_id])
         return self._known[case_id]
-
-    def __bool__(self) -> bool:
-        """Whether the user is on any team at all (then lists must consider teams)."""
-        if self._any is None:
-            self._any = self.rows.exists()
-        return self._any
 
 
 def scope_for(user: Any) -> Scope:

@@ -650,3 +650,36 @@ def test_a_receiver_gets_no_controls_that_only_holders_may_use(client_for):
     for control in ("Add someone to the team", "Transfer the lead", "Seal the case"):
         assert control not in receiver, control
         assert control in holder, control
+
+
+@pytest.mark.parametrize("ending", ["withdrawn", "consent withdrawn"])
+def test_a_team_member_keeps_the_case_when_their_institutions_referral_ends(ending):
+    """The shelter's worker is on the case team; the shelter's accepted referral made the
+    case the shelter's too. When the referral ends the worker still opens it, by the team
+    (``CaseTeamMember.beyond_hold`` follows each change of access)."""
+    from palermo.registry.access import visible_cases
+    from palermo.registry.models import CaseTeamMember
+    from palermo.registry.services import team_add
+
+    world = World()
+    case = world.case()
+    consent = world.consent(case)
+    team_add(
+        actor=world.csw_supervisor,
+        case=case,
+        user=world.shelter_worker,
+        institution=world.shelter,
+    )
+
+    def beyond_hold() -> bool:
+        return CaseTeamMember.objects.get(case=case, user=world.shelter_worker).beyond_hold
+
+    assert beyond_hold()
+    referral = world.to_shelter(case, accept=True)
+    assert not beyond_hold()
+    if ending == "withdrawn":
+        referral_withdraw(actor=world.worker, referral=referral, reason=REASON)
+    else:
+        consent_withdraw(actor=world.csw_supervisor, consent=consent)
+    assert beyond_hold()
+    assert list(visible_cases(fresh(world.shelter_worker))) == [case]

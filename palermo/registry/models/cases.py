@@ -158,10 +158,20 @@ class CaseTeamMember(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The member's institution holds no live access to the case: the case is in the member's
+    # scope through the team alone (a prosecutor's victim advocate on a police case). Kept by
+    # ``services.holds.refresh_team_holds`` after every change of access or team; lists find
+    # these few cases here instead of probing the team of every case they walk.
+    beyond_hold = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["user", "removed_at"], name="caseteam_user"),
+            models.Index(
+                fields=["user", "institution"],
+                condition=models.Q(beyond_hold=True, removed_at__isnull=True),
+                name="caseteam_beyond_hold",
+            ),
             # "is this user on this case's team": one probe per listed case.
             models.Index(
                 fields=["case", "user", "institution", "removed_at"], name="caseteam_case_user"

@@ -46,6 +46,7 @@ from ..models import (
     Person,
     Registration,
 )
+from .holds import refresh_team_holds
 from .validation import (
     Errors,
     check_birth,
@@ -385,6 +386,7 @@ def notify_child_protection(case: Case, registration: Registration) -> None:
             url=url,
             institution_id=centre.pk,
         )
+    refresh_team_holds([case.pk])
     if not centres:
         coordinators = User.objects.filter(
             is_active=True,
