@@ -127,6 +127,19 @@ class KeysetPage:
             rows = list(qs[start : start + size + 1])
             has_next, has_previous = len(rows) > size, number > 1
             rows = rows[:size]
+        return cls.of_rows(rows, keys, number, has_next=has_next, has_previous=has_previous)
+
+    @classmethod
+    def of_rows(
+        cls,
+        rows: list[Any],
+        keys: Sequence[str],
+        number: int,
+        *,
+        has_next: bool,
+        has_previous: bool,
+    ) -> KeysetPage:
+        """The page of ``rows`` (already in list order, at most a page), linking by key."""
         if not has_previous:
             number = 1
         elif number == 1:  # a key without a page number: at least the second page

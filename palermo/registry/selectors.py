@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple, cast
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.query import ValuesListIterable
 from django.utils.translation import gettext_lazy as _
 
+from palermo.core.paging import KeysetPage, beyond, decode_key, page_number
 from palermo.core.roles import Section
 from palermo.core.web import reverser
 
@@ -123,18 +124,33 @@ class CaseFilter:
     state: str = ""
 
 
+def _name(key: str) -> str:
+    return key.removeprefix("-")
+
+
 def case_order(order: str) -> tuple[str, ...]:
     """The fields a case list is sorted by (the last one unique: pages link by their key)."""
     return CASE_ORDERS.get(order, CASE_ORDERS["-detected"])
 
 
-def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> QuerySet[Case]:
-    qs = scope_for(user).cases()
-    ordering: list[Any] = list(case_order(order))
+def _filtered(qs: QuerySet[Case], filters: CaseFilter) -> QuerySet[Case]:
+    """``qs`` under every filter but the institution's."""
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.state:
         qs = qs.filter(state=filters.state)
+    if filters.child is not None:
+        qs = qs.filter(is_child=filters.child)
+    if filters.form:
+        qs = qs.filter(Exists(Exploitation.objects.filter(case=OuterRef("pk"), form=filters.form)))
+    if filters.year:
+        qs = qs.filter(detection_date__year=filters.year)
+    return qs
+
+
+def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> QuerySet[Case]:
+    qs = _filtered(scope_for(user).cases(), filters)
+    ordering: list[Any] = list(case_order(order))
     if filters.institution_id:
         held = _held_by(filters.institution_id)
         if _walk_is_cheaper(scope_for(user), filters.institution_id):
@@ -142,13 +158,107 @@ def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> Query
         else:
             qs = qs.filter(pk__in=held.values("case_id"))
             ordering = _unindexed(ordering)
-    if filters.child is not None:
-        qs = qs.filter(is_child=filters.child)
-    if filters.form:
-        qs = qs.filter(Exists(Exploitation.objects.filter(case=OuterRef("pk"), form=filters.form)))
-    if filters.year:
-        qs = qs.filter(detection_date__year=filters.year)
     return qs.order_by(*ordering)
+
+
+def institution_page(
+    user: Any, filters: CaseFilter, order: str, params: Mapping[str, Any], size: int
+) -> KeysetPage | None:
+    """A page of the cases in scope that ``filters.institution_id`` holds, in detection
+    order, read by walking the access rows of the smaller of the two institutions (the
+    user's, the filtered one) in that order through their index, each probed for the
+    other's hold: at most as many rows as the smaller holds, and usually a page's worth.
+    Walking the whole list reads every case in scope when the two share few; collecting
+    every case the filtered institution holds reads hundreds of thousands to show fifty
+    (the labour inspectorate filtering the police's: 1.7 s at a million cases, on either
+    plan; 0.27 s this way, and 0.02-0.05 s for most pairs).
+
+    The cases the user opens otherwise (through a team alone, or break-glass) are few,
+    read apart and merged. None when the page is not in detection order or is asked by
+    number: the other plans (``cases_for``) serve it."""
+    keys = case_order(order)
+    if _name(keys[0]) != "detection_date":
+        return None
+    after = decode_key(Case, keys, params.get("after"))
+    before = None if after else decode_key(Case, keys, params.get("before"))
+    number = page_number(params.get("page"))
+    if after is None and before is None and number > 1:
+        return None
+    scope = scope_for(user)
+    if not scope.active:
+        return None  # the other plans list nothing
+    target = cast(int, filters.institution_id)
+    descending = keys[0].startswith("-") == (before is None)
+    start = after or before
+    # The cases under the other filters, sealed ones only for the users they name.
+    cases = _filtered(Case.objects.filter(scope.unsealed()), filters)
+    if scope.oversight:  # every case is in scope
+        found = _walk_holdings(_held_by(target), cases, start, descending, size)
+    else:
+        # The rows of the institution holding fewer, each probed for the other's hold
+        # first (one index probe), and for its case only then.
+        held = cases_held()
+        small, other = sorted((scope.institution_id, target), key=lambda i: held.get(i, 0))
+        shared = _held_by(small).filter(Exists(_held_by(other).filter(case_id=OuterRef("case_id"))))
+        found = _walk_holdings(shared, cases, start, descending, size)
+        in_scope = _filtered(scope.cases(), filters).filter(
+            Exists(_held_by(target).filter(case=OuterRef("pk")))
+        )
+        found += _opened_otherwise(scope, in_scope, start, descending, size)
+    found = sorted(set(found), reverse=descending)[: size + 1]
+    page = case_page_queryset(Case.objects.filter(pk__in=[pk for _date, pk in found]))
+    items = {item.pk: item for item in page}
+    rows = [items[pk] for _date, pk in found[:size] if pk in items]
+    more = len(found) > size
+    if before is not None:
+        rows.reverse()
+        return KeysetPage.of_rows(rows, keys, number, has_next=True, has_previous=more)
+    return KeysetPage.of_rows(rows, keys, number, has_next=more, has_previous=after is not None)
+
+
+def _walk_holdings(
+    holdings: QuerySet[CaseAccess],
+    cases: QuerySet[Case],
+    start: list[Any] | None,
+    descending: bool,
+    size: int,
+) -> list[tuple[date, uuid.UUID]]:
+    """(detection date, case id) of the first ``size + 1`` of ``cases`` after ``start``,
+    walking the access rows ``holdings`` (one institution's) in order. An institution may
+    hold a case by two rows (it registered and leads it): those come together in this
+    order, and the next chunk starts after the last case read."""
+    keys = ("-detection_date", "-case_id") if descending else ("detection_date", "case_id")
+    rows = (
+        holdings.filter(Exists(cases.filter(pk=OuterRef("case_id"))))
+        # "revoked_at" (null in every row) first: the (institution, revoked_at, date) index.
+        .order_by("revoked_at", *keys)
+        .values_list("detection_date", "case_id")
+    )
+    found: dict[uuid.UUID, date] = {}
+    chunk = 2 * (size + 1)
+    while len(found) <= size:
+        read = list((rows.filter(beyond(keys, start, forward=True)) if start else rows)[:chunk])
+        for detected, case_id in read:
+            found.setdefault(case_id, detected)
+        if len(read) < chunk:
+            break
+        start = list(read[-1])
+    return [(detected, case_id) for case_id, detected in found.items()]
+
+
+def _opened_otherwise(
+    scope: Scope, cases: QuerySet[Case], start: list[Any] | None, descending: bool, size: int
+) -> list[tuple[date, uuid.UUID]]:
+    """The first ``size + 1`` of ``cases`` the user opens through a team alone or
+    break-glass, after ``start`` (few: read by their ids)."""
+    condition = Q(pk__in=scope.beyond_hold_case_ids) | Q(person_id__in=scope.glass_person_ids)
+    if not (scope.beyond_hold_case_ids or scope.glass_person_ids):
+        return []
+    keys = ("-detection_date", "-id") if descending else ("detection_date", "id")
+    rows = cases.filter(condition).order_by(*keys)
+    if start:
+        rows = rows.filter(beyond(keys, start, forward=True))
+    return list(rows.values_list("detection_date", "id")[: size + 1])
 
 
 STATE_LABELS: dict[str, Any] = dict(CaseState.choices)

@@ -73,3 +73,16 @@ def share(case: Case, institution: Any) -> CaseAccess:
         source=CaseAccess.Source.REFERRAL,
         detection_date=case.detection_date,
     )
+
+
+PLANS = ["walk-own-holdings", "walk-filtered-holdings", "walk-in-order", "by-holder-list"]
+
+
+def take_plan(monkeypatch, plan: str, own, other) -> None:
+    """Make the list take ``plan``: in detection order it walks the access rows of the
+    institution holding fewer cases; in another order it walks the list or collects."""
+    from palermo.registry import selectors
+
+    small, big = (own, other) if plan == "walk-own-holdings" else (other, own)
+    monkeypatch.setattr(selectors, "cases_held", lambda: {small.pk: 1, big.pk: 10**6})
+    monkeypatch.setattr(selectors, "WALK_COST", 0 if plan == "walk-in-order" else 10**9)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from palermo.registry.views import records
 
-from .factories import register, registrar, share
+from .factories import PLANS, register, registrar, share, take_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -170,17 +170,13 @@ def test_the_list_does_not_count_every_case(client_for, three_cases):
     assert not counts
 
 
-@pytest.mark.parametrize("walk_cost", [0, 10**9], ids=["walk-in-order", "by-holder-list"])
-def test_the_institution_filter_pages_by_key_whichever_plan_it_takes(
-    client_for, monkeypatch, walk_cost
-):
-    """The collecting plan sorts by an expression (no index offers its order): the keys of
-    its pages, forward and back, are the same fields."""
-    from palermo.registry import selectors
-
+@pytest.mark.parametrize("plan", PLANS)
+def test_the_institution_filter_pages_by_key_whichever_plan_it_takes(client_for, monkeypatch, plan):
+    """Each plan's pages link by the list's key, forward and back: the walks of an
+    institution's holdings read its access rows (two for a case it registered and leads),
+    the collecting plan sorts by an expression (no index offers its order)."""
     from .factories import other_institution_user
 
-    monkeypatch.setattr(selectors, "WALK_COST", walk_cost)
     monkeypatch.setattr(records, "PAGE_SIZE", 2)
     alice = registrar()
     today = timezone.localdate()
@@ -192,8 +188,10 @@ def test_the_institution_filter_pages_by_key_whichever_plan_it_takes(
     other = other_institution_user().memberships.first().institution
     for case in cases:
         share(case, other)
+    take_plan(monkeypatch, plan, alice.memberships.first().institution, other)
     client = client_for(alice)
-    link, pages = f"?institution={other.pk}", []
+    order = "" if plan.endswith("holdings") else "&order=reference"  # the others' orders
+    link, pages = f"?institution={other.pk}{order}", []
     while link:
         response = client.get("/registry/cases/" + link)
         pages.append([r.case.pk for r in response.context["rows"]])

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from palermo.core.models import AuditEntry
 
-from .factories import other_institution_user, register, registrar, share
+from .factories import PLANS, other_institution_user, register, registrar, share, take_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -93,30 +93,71 @@ def test_the_case_list_reads_the_institutions_once(client_for):
     assert body.count(f">{institution.name}<") >= 2  # a filter choice, a holder of the case
 
 
-@pytest.mark.parametrize("walk_cost", [0, 10**9], ids=["walk-in-order", "by-holder-list"])
+@pytest.mark.parametrize("plan", PLANS)
 def test_the_institution_filter_lists_the_shared_cases_whichever_plan_it_takes(
-    client_for, monkeypatch, walk_cost
+    client_for, monkeypatch, plan
 ):
-    from palermo.registry import selectors
-
-    monkeypatch.setattr(selectors, "WALK_COST", walk_cost)
     alice = registrar()
     older = register(alice, "Jeta", "Shala", detection=timezone.localdate() - timedelta(days=90))
     shared, mine_only = register(alice), register(alice, "Besa", "Morina")
     other = other_institution_user()
     other_institution = other.memberships.first().institution
     register(other, "Vesa", "Hoxha")  # the other institution's own case: not in alice's scope
-    for case in (shared, older):
+    sealed = register(alice, "Dita", "Berisha")  # shared too, but sealed without naming her
+    for case in (shared, older, sealed):
         share(case, other_institution)
+    from palermo.core.roles import Role
+    from palermo.registry.services import case_seal
+    from palermo.testing.factories import member
+
+    supervisor = member(Role.SUPERVISOR, institution=alice.memberships.first().institution)
+    case_seal(actor=supervisor, case=sealed, reason="Official suspected of involvement")
+    take_plan(monkeypatch, plan, alice.memberships.first().institution, other_institution)
     client = client_for(alice)
 
     def listed(**params):
         page = client.get("/registry/cases/", {"institution": other_institution.pk, **params})
         return [row.case.pk for row in page.context["rows"]]
 
-    assert listed() == [shared.pk, older.pk]  # newest detection first
-    assert listed(order="detected") == [older.pk, shared.pk]
+    if plan.startswith("walk-") and plan.endswith("holdings"):
+        assert listed() == [shared.pk, older.pk]  # newest detection first
+        assert listed(order="detected") == [older.pk, shared.pk]
+    else:  # the other plans serve the other orders
+        by_reference = sorted([shared, older], key=lambda c: c.reference)
+        assert listed(order="reference") == [c.pk for c in by_reference]
     assert mine_only.pk in {r.case.pk for r in client.get("/registry/cases/").context["rows"]}
+
+
+@pytest.mark.parametrize("plan", PLANS[:2])
+def test_the_institution_filter_lists_cases_opened_by_the_team_or_break_glass(
+    client_for, monkeypatch, plan
+):
+    """Walking her own institution's holdings, the list still finds the cases she opens
+    otherwise: through a case team alone, or break-glass."""
+    from palermo.core.roles import Capability, Role
+    from palermo.core.services import break_glass_grant
+    from palermo.registry.services import team_add
+    from palermo.testing.factories import InstitutionFactory, member
+
+    shelter = InstitutionFactory(capabilities=(Capability.SHELTER,))
+    worker = member((Role.CASE_WORKER, Role.SUPERVISOR), institution=shelter)
+    police = registrar()
+    police_institution = police.memberships.first().institution
+    by_team = register(police, "Jeta", "Shala", detection=timezone.localdate() - timedelta(days=1))
+    by_glass = register(police, "Vesa", "Hoxha", detection=timezone.localdate() - timedelta(days=3))
+    register(police, "Besa", "Morina")  # neither: never listed
+    supervisor = member(Role.SUPERVISOR, institution=police_institution)
+    team_add(actor=supervisor, case=by_team, user=worker, institution=shelter)
+    break_glass_grant(
+        actor=worker,
+        action="person.break_glass",
+        target_type="registry.person",
+        target_id=str(by_glass.person.pk),
+        reason="Life-threatening situation, holder unreachable",
+    )
+    take_plan(monkeypatch, plan, shelter, police_institution)
+    page = client_for(worker).get("/registry/cases/", {"institution": police_institution.pk})
+    assert [row.case.pk for row in page.context["rows"]] == [by_team.pk, by_glass.pk]
 
 
 def test_the_institution_filter_walks_only_when_the_institution_shares_the_recent_cases(

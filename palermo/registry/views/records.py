@@ -39,6 +39,7 @@ from ..selectors import (
     case_page_queryset,
     case_rows,
     cases_for,
+    institution_page,
     merged_survivor,
     person_rows,
     person_view,
@@ -103,8 +104,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
             year=data.get("year"),
         )
         order = data.get("order") or order
-    qs = case_page_queryset(cases_for(request.user, filters, order))
-    page = KeysetPage.seek(qs, case_order(order), request.GET, PAGE_SIZE)
+    page = (
+        institution_page(request.user, filters, order, request.GET, PAGE_SIZE)
+        if filters.institution_id
+        else None
+    )
+    if page is None:
+        qs = case_page_queryset(cases_for(request.user, filters, order))
+        page = KeysetPage.seek(qs, case_order(order), request.GET, PAGE_SIZE)
     rows = case_rows(request.user, page.object_list)
     audit.record_read(
         request.user,
