@@ -101,6 +101,7 @@ class SearchResult:
 def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
     """The Match of a person's best candidate, its registration as loaded with ``only()``."""
     probability, score, row, document_match = best
+    row = {**row, "id": uuid.UUID(row["id"]), "person_id": uuid.UUID(row["person_id"])}
     loaded = [f.attname for f in Registration._meta.concrete_fields if f.attname in row]
     registration = Registration.from_db(
         Registration.objects.db, loaded, [row[name] for name in loaded]
@@ -108,7 +109,7 @@ def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
     return Match(row["person_id"], registration, probability, score, document_match)
 
 
-def _candidate_ids(query: SearchQuery) -> tuple[list[uuid.UUID], set[Any]]:
+def _candidate_ids(query: SearchQuery) -> tuple[list[str], set[str]]:
     """Registrations sharing a name key with the query; when a birth year is known, first
     those born within two years of it, then those of unknown birth, so that a common name
     does not crowd the right person out of the candidate limit. Each group is one range of
@@ -138,13 +139,37 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[uuid.UUID], set[Any]]:
             ids.update(dict.fromkeys(rows))
             if len(ids) >= MAX_CANDIDATES:
                 break
-    by_document: set[Any] = set()
+    by_document: set[str] = set()
     index = blind_index(query.document_number, purpose=DOCUMENT_PURPOSE)
     if index:
         by_document = set(
-            Registration.objects.filter(document_index=index).values_list("pk", flat=True)[:20]
+            Registration.objects.filter(document_index=index).values_list(
+                Cast("id", CharField()), flat=True
+            )[:20]
         )
-    return [uuid.UUID(i) for i in list(ids)[:MAX_CANDIDATES]], by_document
+    return list(ids)[:MAX_CANDIDATES], by_document
+
+
+def _candidates(ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The candidates' identity fields, their ids as text (a search reads hundreds, and a
+    UUID object for each id and person cost about as much as scoring them; only matches
+    shown or alerted become UUIDs, in ``_match``). Merged-away persons are dropped here
+    rather than in SQL: a condition on the person table lets SQLite's planner walk every
+    person through the ``merged_into`` index (all NULL) instead of looking the few hundred
+    candidates up by primary key."""
+    fields = [f for f in CANDIDATE_FIELDS if f not in ("id", "person_id")]
+    rows = Registration.objects.filter(pk__in=ids).values(
+        *fields,
+        "person__merged_into",
+        text_id=Cast("id", CharField()),
+        text_person=Cast("person_id", CharField()),
+    )
+    candidates = []
+    for row in rows:
+        if row.pop("person__merged_into") is None:
+            row["id"], row["person_id"] = row.pop("text_id"), row.pop("text_person")
+            candidates.append(row)
+    return candidates
 
 
 def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> SearchResult:
@@ -152,16 +177,7 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
     ensure_can(actor, "person.search")
     scope = scope_for(actor)
     ids, by_document = _candidate_ids(query)
-    # Merged-away persons are dropped here rather than in SQL: a condition on the person
-    # table lets SQLite's planner walk every person through the ``merged_into`` index (all
-    # NULL) instead of looking the few hundred candidates up by primary key.
-    candidates = [
-        row
-        for row in Registration.objects.filter(pk__in=set(ids) | by_document).values(
-            *CANDIDATE_FIELDS, "person__merged_into"
-        )
-        if row["person__merged_into"] is None
-    ]
+    candidates = _candidates(set(ids) | by_document)
     scores = (
         score_candidates(
             query.record(),
@@ -173,7 +189,7 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
         if candidates
         else []
     )
-    by_id = {str(r["id"]): r for r in candidates}
+    by_id = {r["id"]: r for r in candidates}
     best: dict[Any, tuple[float, PairScore, dict[str, Any], bool]] = {}
     for s in scores:
         row = by_id[s.record_id]
@@ -184,17 +200,21 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
             best[row["person_id"]] = (probability, s, row, document_match)
     # Only a likely match is shown (in scope) or alerted (outside): the scope of the others
     # does not matter, and checking it for hundreds of namesakes costs a probe each.
-    person_ids = [pid for pid, b in best.items() if b[0] >= min(SHOW_THRESHOLD, ALERT_THRESHOLD)]
-    in_scope = set(scope.persons().filter(pk__in=person_ids).values_list("pk", flat=True))
+    likely = {
+        uuid.UUID(pid): b for pid, b in best.items() if b[0] >= min(SHOW_THRESHOLD, ALERT_THRESHOLD)
+    }
+    in_scope = set(
+        scope.persons().filter(pk__in=likely).values_list("pk", flat=True) if likely else ()
+    )
     shown = [
         _match(b)
         for b in sorted(
-            (b for pid, b in best.items() if pid in in_scope and b[0] >= SHOW_THRESHOLD),
+            (b for pid, b in likely.items() if pid in in_scope and b[0] >= SHOW_THRESHOLD),
             key=lambda b: -b[0],
         )[:MAX_SHOWN]
     ]
     outside = [
-        _match(b) for pid, b in best.items() if pid not in in_scope and b[0] >= ALERT_THRESHOLD
+        _match(b) for pid, b in likely.items() if pid not in in_scope and b[0] >= ALERT_THRESHOLD
     ]
     now = timezone.now()
     with transaction.atomic():

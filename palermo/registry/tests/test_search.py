@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from django.test import Client
@@ -205,4 +206,4 @@ def test_the_name_keys_carry_the_year_of_birth_and_near_years_come_first(monkeyp
     ids, _by_document = search._candidate_ids(
         SearchQuery(first_name="Arta", last_name="Krasniqi", birth_year=1990)
     )
-    assert set(ids) == {target.registration_id, unknown.registration_id}
+    assert {uuid.UUID(i) for i in ids} == {target.registration_id, unknown.registration_id}
