@@ -152,8 +152,8 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[str], set[str]]:
 
 def _candidates(ids: Iterable[str]) -> list[dict[str, Any]]:
     """The candidates' identity fields, their ids as text (a search reads hundreds, and a
-    UUID object for each id and person cost about as much as scoring them; only matches
-    shown or alerted become UUIDs, in ``_match``). Merged-away persons are dropped here
+    UUID object for each one's id and person cost milliseconds; only the matches shown or
+    alerted become UUIDs, in ``_match``). Merged-away persons are dropped here
     rather than in SQL: a condition on the person table lets SQLite's planner walk every
     person through the ``merged_into`` index (all NULL) instead of looking the few hundred
     candidates up by primary key."""

@@ -251,11 +251,11 @@ def _opened_otherwise(
 ) -> list[tuple[date, uuid.UUID]]:
     """The first ``size + 1`` of ``cases`` the user opens through a team alone or
     break-glass, after ``start`` (few: read by their ids)."""
-    condition = Q(pk__in=scope.beyond_hold_case_ids) | Q(person_id__in=scope.glass_person_ids)
     if not (scope.beyond_hold_case_ids or scope.glass_person_ids):
         return []
+    opened = Q(pk__in=scope.beyond_hold_case_ids) | Q(person_id__in=scope.glass_person_ids)
     keys = ("-detection_date", "-id") if descending else ("detection_date", "id")
-    rows = cases.filter(condition).order_by(*keys)
+    rows = cases.filter(opened).order_by(*keys)
     if start:
         rows = rows.filter(beyond(keys, start, forward=True))
     return list(rows.values_list("detection_date", "id")[: size + 1])
