@@ -35,7 +35,7 @@ def flags(case) -> dict[str, bool]:
     }
 
 
-def listed(client, user) -> list:
+def listed(client) -> list:
     return [row.case.pk for row in client.get("/registry/cases/").context["rows"]]
 
 
@@ -54,7 +54,7 @@ def shared_case():
 def test_a_member_from_another_institution_opens_the_case_through_the_team(client_for, shared_case):
     case, police_user, _supervisor, worker, _row = shared_case
     assert flags(case) == {police_user.username: False, worker.username: True}
-    assert listed(client_for(worker), worker) == [case.pk]
+    assert listed(client_for(worker)) == [case.pk]
     assert client_for(worker).get(f"/registry/cases/{case.pk}/").status_code == 200
 
 
@@ -73,13 +73,13 @@ def test_the_flag_follows_the_lead_when_the_case_is_transferred(client_for, shar
     )
     # The shelter's lead was revoked: its member is back to seeing the case by the team.
     assert flags(case) == {police_user.username: False, worker.username: True}
-    assert listed(client_for(worker), worker) == [case.pk]
+    assert listed(client_for(worker)) == [case.pk]
 
 
 def test_a_removed_member_no_longer_lists_the_case(client_for, shared_case):
     case, _police_user, supervisor, worker, row = shared_case
     team_remove(actor=supervisor, case=case, member=row)
-    assert listed(client_for(worker), worker) == []
+    assert listed(client_for(worker)) == []
     assert list(visible_cases(worker)) == []
 
 
