@@ -39,7 +39,8 @@ if BENCH_DB == "postgres":
             "PORT": "5432",
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {"options": "-c jit=off"},  # as config.settings.production
+            # As config.settings.production (not imported: it requires production secrets).
+            "OPTIONS": {"options": "-c jit=off -c max_parallel_workers_per_gather=0"},
         }
     }
 else:

@@ -35,11 +35,13 @@ PALERMO_AUDIT_KEYS = os.environ["PALERMO_AUDIT_KEYS"]
 PALERMO_FIELD_KEYS = os.environ["PALERMO_FIELD_KEYS"]
 PALERMO_BLIND_INDEX_KEY = os.environ["PALERMO_BLIND_INDEX_KEY"]
 
+PG_SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
 DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     # Short OLTP queries: JIT compilation costs more than it saves (0.4 s of a filtered
-    # 1M-case list page, docs/benchmarks.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # 1M-case list page), and parallel workers cost more than they share out among the
+    # requests running at once (a list filtered by state 91 -> 30 ms; docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", PG_SESSION_OPTIONS)
 
 SECURE_SSL_REDIRECT = os.environ.get("PALERMO_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

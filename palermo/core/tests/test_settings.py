@@ -77,3 +77,23 @@ def test_the_embedded_database_is_opened_for_concurrent_reads(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "1", "-65536"]
+
+
+@pytest.mark.nodb
+def test_production_opens_postgresql_without_jit_or_parallel_workers():
+    """Short queries from many requests at once: JIT compilation and parallel workers cost
+    more than they save (docs/benchmarks.md). Read off a real connection."""
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    for p in ('jit', 'max_parallel_workers_per_gather'):\n"
+        "        c.execute(f'SHOW {p}')\n"
+        "        print(c.fetchone()[0])\n"
+    )
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    result = run(
+        ["manage.py", "shell", "--no-imports", "--settings=config.settings.production", "-c", code],
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["off", "0"]
