@@ -29,7 +29,7 @@ from palermo.dedup.engine.scorer import PairScore, score_candidates
 
 from .access import scope_for
 from .linkage import CANDIDATE_FIELDS, SEX_CODES, record_of
-from .models import DuplicateAlert, NameKey, Registration
+from .models import DuplicateAlert, NameKey, Person, Registration
 from .services.register import DOCUMENT_PURPOSE
 
 SHOW_THRESHOLD = 0.30  # in-scope candidates at least this likely are shown to the registrar
@@ -153,23 +153,31 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[str], set[str]]:
 def _candidates(ids: Iterable[str]) -> list[dict[str, Any]]:
     """The candidates' identity fields, their ids as text (a search reads hundreds, and a
     UUID object for each one's id and person cost milliseconds; only the matches shown or
-    alerted become UUIDs, in ``_match``). Merged-away persons are dropped here
-    rather than in SQL: a condition on the person table lets SQLite's planner walk every
-    person through the ``merged_into`` index (all NULL) instead of looking the few hundred
-    candidates up by primary key."""
+    alerted become UUIDs, in ``_match``). Their persons are not joined: whether one was
+    merged away is asked of the few likely matches only (``_merged_away``)."""
     fields = [f for f in CANDIDATE_FIELDS if f not in ("id", "person_id")]
     rows = Registration.objects.filter(pk__in=ids).values(
         *fields,
-        "person__merged_into",
         text_id=Cast("id", CharField()),
         text_person=Cast("person_id", CharField()),
     )
-    candidates = []
     for row in rows:
-        if row.pop("person__merged_into") is None:
-            row["id"], row["person_id"] = row.pop("text_id"), row.pop("text_person")
-            candidates.append(row)
-    return candidates
+        row["id"], row["person_id"] = row.pop("text_id"), row.pop("text_person")
+    return list(rows)
+
+
+def _merged_away(person_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these persons were merged into another (a merge moves their registrations
+    to the survivor, so none should be a candidate; this keeps one that was from being
+    shown or alerted). Asked by primary key: a condition on ``merged_into`` lets SQLite's
+    planner walk every person through that index (all NULL)."""
+    return {
+        pk
+        for pk, merged_into in Person.objects.filter(pk__in=list(person_ids)).values_list(
+            "pk", "merged_into"
+        )
+        if merged_into is not None
+    }
 
 
 def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> SearchResult:
@@ -203,6 +211,8 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
     likely = {
         uuid.UUID(pid): b for pid, b in best.items() if b[0] >= min(SHOW_THRESHOLD, ALERT_THRESHOLD)
     }
+    for pid in _merged_away(likely) if likely else ():
+        del likely[pid]
     in_scope = set(
         scope.persons().filter(pk__in=likely).values_list("pk", flat=True) if likely else ()
     )

@@ -28,6 +28,14 @@ def test_a_merged_away_person_is_neither_found_nor_listed():
     )
     assert [m.person_id for m in found.matches] == [kept.person_id]
     assert set(visible_persons(actor).values_list("pk", flat=True)) == {kept.person_id}
+    # Nor does it open an alert when another institution searches the name.
+    search_persons(
+        actor=other_institution_user(),
+        query=SearchQuery(first_name="Arta", last_name="Krasniqi", birth_year=1990),
+    )
+    assert set(DuplicateAlert.objects.values_list("existing_person_id", flat=True)) == {
+        kept.person_id
+    }
 
 
 def test_a_repeated_search_reuses_the_days_alert():
