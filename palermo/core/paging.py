@@ -90,6 +90,32 @@ def beyond(keys: Sequence[str], values: Sequence[Any], *, forward: bool) -> Q:
     return bound & reduce(or_, clauses)
 
 
+@dataclass(frozen=True)
+class Seek:
+    """Where a page starts, as its link asks: after the key of a row (Next), before one
+    (Previous), or else at a page number (by offset)."""
+
+    number: int
+    after: list[Any] | None = None
+    before: list[Any] | None = None
+
+    @classmethod
+    def of(cls, model: type[Model], keys: Sequence[str], params: Mapping[str, Any]) -> Seek:
+        after = decode_key(model, keys, params.get("after"))
+        before = None if after else decode_key(model, keys, params.get("before"))
+        return cls(page_number(params.get("page")), after, before)
+
+    @property
+    def key(self) -> list[Any] | None:
+        """The key the page starts from, either way (None: from the top or by number)."""
+        return self.after if self.after is not None else self.before
+
+    @property
+    def forward(self) -> bool:
+        """Whether the page is read in list order (all but Previous)."""
+        return self.before is None
+
+
 @dataclass
 class KeysetPage:
     """A page of a list, without the list's total: one row more than the page is read to
@@ -111,35 +137,29 @@ class KeysetPage:
     ) -> KeysetPage:
         """The page ``params`` asks for: ``after``/``before`` a key, else ``page`` by offset.
         ``qs`` must be ordered by ``keys`` (or by expressions giving the same order)."""
-        number = page_number(params.get("page"))
-        after = decode_key(qs.model, keys, params.get("after"))
-        before = None if after else decode_key(qs.model, keys, params.get("before"))
-        if after is not None:
-            rows = list(qs.filter(beyond(keys, after, forward=True))[: size + 1])
-            has_next, has_previous = len(rows) > size, True
-            rows = rows[:size]
-        elif before is not None:
-            rows = list(qs.reverse().filter(beyond(keys, before, forward=False))[: size + 1])
-            has_next, has_previous = True, len(rows) > size
-            rows = rows[:size][::-1]
+        at = Seek.of(qs.model, keys, params)
+        if at.after is not None:
+            rows = list(qs.filter(beyond(keys, at.after, forward=True))[: size + 1])
+        elif at.before is not None:
+            rows = list(qs.reverse().filter(beyond(keys, at.before, forward=False))[: size + 1])
         else:
-            start = (number - 1) * size
+            start = (at.number - 1) * size
             rows = list(qs[start : start + size + 1])
-            has_next, has_previous = len(rows) > size, number > 1
-            rows = rows[:size]
-        return cls.of_rows(rows, keys, number, has_next=has_next, has_previous=has_previous)
+        return cls.read(rows, keys, at, size)
 
     @classmethod
-    def of_rows(
-        cls,
-        rows: list[Any],
-        keys: Sequence[str],
-        number: int,
-        *,
-        has_next: bool,
-        has_previous: bool,
-    ) -> KeysetPage:
-        """The page of ``rows`` (already in list order, at most a page), linking by key."""
+    def read(cls, rows: list[Any], keys: Sequence[str], at: Seek, size: int) -> KeysetPage:
+        """The page of ``rows``: up to ``size + 1`` rows read from where ``at`` starts, in the
+        direction it reads (backwards from a ``before`` key). The row past the page only
+        tells that there is more that way."""
+        more = len(rows) > size
+        rows = rows[:size]
+        if at.before is not None:
+            rows.reverse()
+            has_next, has_previous = True, more
+        else:
+            has_next, has_previous = more, at.after is not None or at.number > 1
+        number = at.number
         if not has_previous:
             number = 1
         elif number == 1:  # a key without a page number: at least the second page

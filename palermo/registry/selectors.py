@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.query import ValuesListIterable
 from django.utils.translation import gettext_lazy as _
 
-from palermo.core.paging import KeysetPage, beyond, decode_key, page_number
+from palermo.core.paging import KeysetPage, Seek, beyond
 from palermo.core.roles import Section
 from palermo.core.web import reverser
 
@@ -124,10 +124,6 @@ class CaseFilter:
     state: str = ""
 
 
-def _name(key: str) -> str:
-    return key.removeprefix("-")
-
-
 def case_order(order: str) -> tuple[str, ...]:
     """The fields a case list is sorted by (the last one unique: pages link by their key)."""
     return CASE_ORDERS.get(order, CASE_ORDERS["-detected"])
@@ -177,43 +173,35 @@ def institution_page(
     read apart and merged. None when the page is not in detection order or is asked by
     number: the other plans (``cases_for``) serve it."""
     keys = case_order(order)
-    if _name(keys[0]) != "detection_date":
+    if keys[0].removeprefix("-") != "detection_date":
         return None
-    after = decode_key(Case, keys, params.get("after"))
-    before = None if after else decode_key(Case, keys, params.get("before"))
-    number = page_number(params.get("page"))
-    if after is None and before is None and number > 1:
+    at = Seek.of(Case, keys, params)
+    if at.key is None and at.number > 1:
         return None
     scope = scope_for(user)
     if not scope.active:
         return None  # the other plans list nothing
     target = cast(int, filters.institution_id)
-    descending = keys[0].startswith("-") == (before is None)
-    start = after or before
+    descending = keys[0].startswith("-") == at.forward
     # The cases under the other filters, sealed ones only for the users they name.
     cases = _filtered(Case.objects.filter(scope.unsealed()), filters)
     if scope.oversight:  # every case is in scope
-        found = _walk_holdings(_held_by(target), cases, start, descending, size)
+        found = _walk_holdings(_held_by(target), cases, at.key, descending, size)
     else:
         # The rows of the institution holding fewer, each probed for the other's hold
         # first (one index probe), and for its case only then.
         held = cases_held()
         small, other = sorted((scope.institution_id, target), key=lambda i: held.get(i, 0))
         shared = _held_by(small).filter(Exists(_held_by(other).filter(case_id=OuterRef("case_id"))))
-        found = _walk_holdings(shared, cases, start, descending, size)
+        found = _walk_holdings(shared, cases, at.key, descending, size)
         in_scope = _filtered(scope.cases(), filters).filter(
             Exists(_held_by(target).filter(case=OuterRef("pk")))
         )
-        found += _opened_otherwise(scope, in_scope, start, descending, size)
+        found += _opened_otherwise(scope, in_scope, at.key, descending, size)
     found = sorted(set(found), reverse=descending)[: size + 1]
     page = case_page_queryset(Case.objects.filter(pk__in=[pk for _date, pk in found]))
     items = {item.pk: item for item in page}
-    rows = [items[pk] for _date, pk in found[:size] if pk in items]
-    more = len(found) > size
-    if before is not None:
-        rows.reverse()
-        return KeysetPage.of_rows(rows, keys, number, has_next=True, has_previous=more)
-    return KeysetPage.of_rows(rows, keys, number, has_next=more, has_previous=after is not None)
+    return KeysetPage.read([items[pk] for _date, pk in found if pk in items], keys, at, size)
 
 
 def _walk_holdings(
