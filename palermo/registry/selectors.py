@@ -42,13 +42,15 @@ CASE_ORDERS = {
 }
 
 
-# The institution filter either walks the list in order, checking each case (a page costs
-# about PAGE_ROWS / share cases, each probed for scope and holder), or collects every case
-# the institution holds and sorts those in scope (about WALK_COST times cheaper per case,
-# but all of them). It takes the cheaper by the share of the user's institution's recent
-# cases the filtered one holds too. Walking for an institution the user barely shares
-# reads every case in scope (8.6 s at a million on SQLite: Prizren's police filtering
-# Peja's); collecting for a big one reads hundreds of thousands of cases to show fifty.
+# In detection order the institution filter walks holdings (``institution_page``). In the
+# other orders, and for a page asked by number, it either walks the list in order, checking
+# each case (a page costs about PAGE_ROWS / share cases, each probed for scope and holder),
+# or collects every case the institution holds and sorts those in scope (about WALK_COST
+# times cheaper per case, but all of them). It takes the cheaper by the share of the user's
+# institution's recent cases the filtered one holds too. Walking for an institution the
+# user barely shares reads every case in scope (8.6 s at a million on SQLite: Prizren's
+# police filtering Peja's); collecting for a big one reads hundreds of thousands of cases
+# to show fifty.
 WALK_COST = 6
 PAGE_ROWS = 51
 SAMPLE = 500
