@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .codelists import CODE_LISTS
@@ -103,6 +105,26 @@ class Form(StyledFormMixin, forms.Form):
 
 class ModelForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
+
+
+_RENDERED: dict[tuple[Hashable, ...], SafeString] = {}
+RENDERED_MAX = 512
+
+
+def rendered_once(form: forms.BaseForm, template_name: str, *key: Hashable) -> SafeString:
+    """``template_name`` rendered with ``{"form": form}``, once per language, bound values of
+    the form's fields and ``key`` in this process: for a filter form at the top of a list,
+    which every page, Next link and sort order of the list renders again to the same HTML
+    (7 fields: 1.7 ms of a 25 ms page). ``key`` must hold whatever else the HTML depends on
+    (choices read from the database). Bounded: the memo starts again past RENDERED_MAX."""
+    values = tuple((name, repr(form[name].data)) for name in form.fields)
+    full = (template_name, get_language(), form.is_bound, values, *key)
+    html = _RENDERED.get(full)
+    if html is None:
+        if len(_RENDERED) >= RENDERED_MAX:
+            _RENDERED.clear()
+        html = _RENDERED[full] = mark_safe(render_to_string(template_name, {"form": form}))  # noqa: S308 - rendered by the template engine, escaped there
+    return html
 
 
 def apply_validation_error(form: forms.BaseForm, exc: Any) -> None:

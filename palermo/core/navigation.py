@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from .access import principal_of
 
@@ -36,16 +38,28 @@ class Panel:
 
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     principal = principal_of(request.user)
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        items.extend(getattr(config, "nav_items", ()))
     visible = []
-    for item in sorted(items, key=lambda i: (i.order, str(i.label))):
+    for item in _nav_items(get_language()):
         if principal.can(item.action, item.section):
-            url = reverse(item.url_name)
+            url = _url(item.url_name, get_script_prefix(), get_urlconf())
             active = request.path == url or (url != "/" and request.path.startswith(url))
             visible.append({"url": url, "label": item.label, "active": active})
     return visible
+
+
+@lru_cache(maxsize=32)
+def _nav_items(language: str | None) -> tuple[NavItem, ...]:
+    """Every app's items in menu order (labels sort in the active language), once a
+    language: the menu is on every page."""
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        items.extend(getattr(config, "nav_items", ()))
+    return tuple(sorted(items, key=lambda i: (i.order, str(i.label))))
+
+
+@lru_cache(maxsize=256)
+def _url(url_name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(url_name, urlconf=urlconf)
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:

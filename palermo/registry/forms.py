@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from palermo.core import countries
-from palermo.core.forms import Form
+from palermo.core.forms import Form, rendered_once
 from palermo.core.models import CodeItem
 from palermo.core.roles import Capability
 from palermo.institutions.models import Institution
@@ -276,7 +277,12 @@ class CaseFilterForm(Form):
         super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All")), *_active_institutions()]
+        self.institutions = tuple(_active_institutions())
+        field.choices = [("", _("All")), *self.institutions]
+
+    def fields_html(self) -> SafeString:
+        """The filter's fields as HTML, rendered once per distinct filter (``rendered_once``)."""
+        return rendered_once(self, "registry/_case_filter_fields.html", self.institutions)
 
 
 class TeamAddForm(Form):

@@ -39,6 +39,17 @@ def case_rows(rows: list[CaseRow]) -> SafeString:
     sealed = f' <span class="badge text-bg-dark">{sealed_label}</span>'
     child = f' <span class="badge text-bg-warning">{child_label}</span>'
     short_date = get_format("SHORT_DATE_FORMAT")
+    # A page repeats a handful of kinds, states, sets of forms and dates: each is translated,
+    # formatted and escaped once a page, not once a row.
+    labels: dict[tuple[str, Any], str] = {}
+
+    def label(attribute: str, row: CaseRow, key: Any) -> str:
+        try:
+            return labels[attribute, key]
+        except KeyError:
+            value = labels[attribute, key] = _esc(getattr(row, attribute))
+            return value
+
     html = []
     for row in rows:
         case = row.case
@@ -47,11 +58,19 @@ def case_rows(rows: list[CaseRow]) -> SafeString:
             f'  <td class="text-nowrap"><a href="{_esc(row.url)}">{_esc(case.reference)}</a>'
             f"{sealed if case.sealed else ''}</td>\n"
             f"  <td>{_esc(row.display_name)}{child if case.is_child else ''}</td>\n"
-            f"  <td>{_esc(row.kind_label)}</td>\n"
-            f"  <td>{_esc(row.state_label)}</td>\n"
-            f'  <td class="text-nowrap">{_esc(dateformat.format(case.detection_date, short_date))}</td>\n'
-            f'  <td class="small">{_esc(row.forms_label)}</td>\n'
-            f'  <td class="small">{"; ".join(_esc(name) for name in row.institutions)}</td>\n'
+            f"  <td>{label('kind_label', row, case.kind)}</td>\n"
+            f"  <td>{label('state_label', row, case.state)}</td>\n"
+            f'  <td class="text-nowrap">{_date(case.detection_date, short_date, labels)}</td>\n'
+            f'  <td class="small">{label("forms_label", row, tuple(row.shown_forms))}</td>\n'
+            f'  <td class="small">{"; ".join(map(_esc, row.institutions))}</td>\n'
             "</tr>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+def _date(value: Any, format: str, memo: dict[tuple[str, Any], str]) -> str:
+    try:
+        return memo["date", value]
+    except KeyError:
+        text = memo["date", value] = _esc(dateformat.format(value, format))
+        return text

@@ -224,3 +224,67 @@ def test_an_empty_case_list_says_so(client_for):
     register(alice)
     body = client_for(alice).get("/registry/cases/", {"kind": "protection"}).content.decode()
     assert '<tr><td colspan="7">No cases match.</td></tr>' in body
+
+
+def test_the_filter_renders_each_request_its_own_values_language_and_institutions(client_for):
+    """The filter's fields are rendered once per distinct filter and kept: what a request
+    sees must still be its own selection, language, errors and the current institutions."""
+    from palermo.testing.factories import InstitutionFactory
+
+    alice = registrar()
+    register(alice)
+    client = client_for(alice)
+
+    def filter_html(**params):
+        body = client.get("/registry/cases/", params).content.decode()
+        start = body.index('<form method="get"')
+        return body[start : body.index("</form>", start)]
+
+    assert '<label for="id_kind">Kind:</label>' in filter_html(kind="nrm")
+    assert '<option value="protection" selected>' in filter_html(kind="protection")
+    assert '<option value="protection" selected>' not in filter_html(kind="nrm")
+    assert 'aria-invalid="true"' in filter_html(year="1800")
+    assert 'aria-invalid="true"' not in filter_html(year="2020")
+    # The same filter again: kept HTML, but in the language of the request and with an
+    # institution added since.
+    assert '<label for="id_kind">Kind:</label>' in filter_html(kind="nrm")
+    client.post("/i18n/setlang/", {"language": "sq", "next": "/registry/cases/"})
+    assert '<label for="id_kind">Lloji:</label>' in filter_html(kind="nrm")  # not the English kept
+    added = InstitutionFactory(name="Newly opened shelter")
+    assert f'<option value="{added.pk}">Newly opened shelter</option>' in filter_html(kind="nrm")
+
+
+@pytest.mark.nodb
+def test_case_rows_label_each_row_by_its_own_values_and_sections():
+    """The rows' tag translates and formats each kind, state, set of forms and date once a
+    page: each row must still show its own, and forms only where the story may be read."""
+    import uuid
+    from datetime import date
+
+    from palermo.core.roles import Section
+    from palermo.registry.selectors import CaseItem, CaseRow
+    from palermo.registry.templatetags.registry import case_rows
+
+    def row(state, detected, sections, forms=("labour",)):
+        item = CaseItem(
+            uuid.uuid4(), f"R-{state}-{detected:%d}", uuid.uuid4(), uuid.uuid4(), "nrm",
+            state, 1, detected, False, False, "P-1", "Ana", "B",
+        )  # fmt: skip
+        return CaseRow(item, frozenset(sections), "Ana B", ["Police"], list(forms), False, "/c/")
+
+    html = case_rows(
+        [
+            row("presumed_victim", date(2024, 1, 2), {Section.METADATA, Section.STORY}),
+            row("referred", date(2024, 1, 3), {Section.METADATA}),
+            row(
+                "presumed_victim", date(2024, 1, 2), {Section.METADATA, Section.STORY}, ("begging",)
+            ),
+        ]
+    )
+    cells = [
+        [cell.split(">", 1)[1].split("</td")[0] for cell in tr.split("<td")[1:]]
+        for tr in html.split("<tr>")[1:]
+    ]
+    assert [c[3] for c in cells] == ["Presumed victim", "Referred", "Presumed victim"]
+    assert cells[0][4] == cells[2][4] != cells[1][4]
+    assert [c[5] for c in cells] == ["Forced labour or services", "", "Forced begging"]
