@@ -3,6 +3,7 @@ the sections the user may see. Everything starts from ``access.scope_for(user)``
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -11,6 +12,7 @@ from datetime import date
 from typing import Any, NamedTuple, cast
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.query import ValuesListIterable
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from palermo.core.paging import KeysetPage, Seek, beyond
 from palermo.core.roles import Section
 from palermo.core.web import reverser
+from palermo.institutions.models import Institution
 
 from .access import HeldAccess, Scope, scope_for
 from .codes import CaseKind, CaseState, ExploitationForm, Sex
@@ -296,19 +299,7 @@ def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:
     scope = scope_for(user)
     ids = [c.pk for c in cases]
     scope.team_case_ids.load(ids)
-    # Tuples, not model instances, with the holder's name joined: a page holds a hundred.
-    access: dict[Any, list[HeldAccess]] = defaultdict(list)
-    names: dict[Any, set[str]] = defaultdict(set)
-    for case_id, institution_id, sections, name in CaseAccess.objects.filter(
-        case_id__in=ids, revoked_at__isnull=True
-    ).values_list("case_id", "institution_id", "sections", "institution__name"):
-        access[case_id].append(HeldAccess(institution_id, sections))
-        names[case_id].add(name)
-    forms: dict[Any, set[str]] = defaultdict(set)
-    for case_id, form in Exploitation.objects.filter(case_id__in=ids).values_list(
-        "case_id", "form"
-    ):
-        forms[case_id].add(form)
+    access, names, forms = _holders_and_forms(ids)
     rows = []
     url = reverser("registry:case")
     for case in cases:
@@ -329,6 +320,47 @@ def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:
             )
         )
     return rows
+
+
+def _holders_and_forms(
+    ids: list[uuid.UUID],
+) -> tuple[dict[Any, list[HeldAccess]], dict[Any, set[str]], dict[Any, set[str]]]:
+    """For a page of cases (ids already in scope): each case's live holds, its holders'
+    names and its forms of exploitation, in one statement of plain SQL. Through the ORM the
+    same took two queries and 2.4 ms a page at 1M, most of it building the two ``IN`` lists
+    and converting the ids read back; here the ids are prepared once and the rows' ids are
+    matched to the page's by their database value (a hex string on SQLite, a UUID on
+    PostgreSQL)."""
+    access: dict[Any, list[HeldAccess]] = defaultdict(list)
+    names: dict[Any, set[str]] = defaultdict(set)
+    forms: dict[Any, set[str]] = defaultdict(set)
+    if not ids:
+        return access, names, forms
+    prep = Case._meta.pk.get_db_prep_value
+    by_db = {prep(pk, connection): pk for pk in ids}
+    q = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(by_db))
+    # Table names from the models, every value a parameter.
+    sql = (
+        f"SELECT a.case_id, a.institution_id, a.sections, i.name"  # noqa: S608
+        f" FROM {q(CaseAccess._meta.db_table)} a"
+        f" JOIN {q(Institution._meta.db_table)} i ON i.id = a.institution_id"
+        f" WHERE a.revoked_at IS NULL AND a.case_id IN ({marks})"
+        f" UNION ALL SELECT e.case_id, NULL, NULL, e.form"
+        f" FROM {q(Exploitation._meta.db_table)} e WHERE e.case_id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*by_db, *by_db])
+        for case_db_id, institution_id, sections, text in cursor.fetchall():
+            case_id = by_db[case_db_id]
+            if institution_id is None:
+                forms[case_id].add(text)
+            else:
+                # JSON text (SQLite, and PostgreSQL as Django sets psycopg to read jsonb)
+                held = json.loads(sections) if isinstance(sections, str) else sections
+                access[case_id].append(HeldAccess(institution_id, held))
+                names[case_id].add(text)
+    return access, names, forms
 
 
 class CaseItem(NamedTuple):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palermo.core.models import AuditEntry
 
@@ -252,6 +252,7 @@ def test_the_filter_renders_each_request_its_own_values_language_and_institution
     assert '<label for="id_kind">Lloji:</label>' in filter_html(kind="nrm")  # not the English kept
     added = InstitutionFactory(name="Newly opened shelter")
     assert f'<option value="{added.pk}">Newly opened shelter</option>' in filter_html(kind="nrm")
+    translation.activate("en")  # the test client leaves the last request's language active
 
 
 @pytest.mark.nodb
@@ -272,15 +273,15 @@ def test_case_rows_label_each_row_by_its_own_values_and_sections():
         )  # fmt: skip
         return CaseRow(item, frozenset(sections), "Ana B", ["Police"], list(forms), False, "/c/")
 
-    html = case_rows(
-        [
-            row("presumed_victim", date(2024, 1, 2), {Section.METADATA, Section.STORY}),
-            row("referred", date(2024, 1, 3), {Section.METADATA}),
-            row(
-                "presumed_victim", date(2024, 1, 2), {Section.METADATA, Section.STORY}, ("begging",)
-            ),
-        ]
-    )
+    story = {Section.METADATA, Section.STORY}
+    with translation.override("en"):
+        html = case_rows(
+            [
+                row("presumed_victim", date(2024, 1, 2), story),
+                row("referred", date(2024, 1, 3), {Section.METADATA}),
+                row("presumed_victim", date(2024, 1, 2), story, ("begging",)),
+            ]
+        )
     cells = [
         [cell.split(">", 1)[1].split("</td")[0] for cell in tr.split("<td")[1:]]
         for tr in html.split("<tr>")[1:]
