@@ -21,8 +21,9 @@ equal odds:
 
 Latency is measured from sending the request to reading the whole response. The report
 gives p50/p95/p99, throughput, and p50/p95 ratios of list and search to bare; the raw
-latencies go to ``bench/.cache/results/``. Nothing is cached between requests and every
-list and search is audited, as in production.
+latencies go to ``bench/.cache/results/``. No data is cached between requests (only the
+list's filter fields' HTML and the menu, as in production) and every list and search is
+audited, as in production.
 """
 
 from __future__ import annotations

@@ -59,6 +59,8 @@ def _nav_items(language: str | None) -> tuple[NavItem, ...]:
 
 @lru_cache(maxsize=256)
 def _url(url_name: str, prefix: str, urlconf: str | None) -> str:
+    """``reverse(url_name)``, once per script prefix and URLconf (``prefix`` is part of the
+    key only: ``reverse`` reads it itself)."""
     return reverse(url_name, urlconf=urlconf)
 
 
