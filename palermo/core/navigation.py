@@ -12,6 +12,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
@@ -55,6 +57,14 @@ def _nav_items(language: str | None) -> tuple[NavItem, ...]:
     for config in apps.get_app_configs():
         items.extend(getattr(config, "nav_items", ()))
     return tuple(sorted(items, key=lambda i: (i.order, str(i.label))))
+
+
+@receiver(setting_changed)
+def _forget_menu(*, setting: str, **kwargs: Any) -> None:
+    """Tests that override the URLconf or the apps get the menu of theirs."""
+    if setting in ("ROOT_URLCONF", "INSTALLED_APPS", "LANGUAGES"):
+        _nav_items.cache_clear()
+        _url.cache_clear()
 
 
 @lru_cache(maxsize=256)

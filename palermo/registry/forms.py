@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from palermo.core import countries
-from palermo.core.forms import Form, rendered_once
+from palermo.core.forms import Form, digest, rendered_once
 from palermo.core.models import CodeItem
 from palermo.core.roles import Capability
 from palermo.institutions.models import Institution
@@ -282,7 +282,7 @@ class CaseFilterForm(Form):
 
     def fields_html(self) -> SafeString:
         """The filter's fields as HTML, rendered once per distinct filter (``rendered_once``)."""
-        return rendered_once(self, "registry/_case_filter_fields.html", self.institutions)
+        return rendered_once(self, "registry/_case_filter_fields.html", digest(self.institutions))
 
 
 class TeamAddForm(Form):

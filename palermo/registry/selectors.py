@@ -342,18 +342,18 @@ def _holders_and_forms(
     marks = ", ".join(["%s"] * len(by_db))
     # Table names from the models, every value a parameter.
     sql = (
-        f"SELECT a.case_id, a.institution_id, a.sections, i.name"  # noqa: S608
+        f"SELECT 'held', a.case_id, a.institution_id, a.sections, i.name"  # noqa: S608
         f" FROM {q(CaseAccess._meta.db_table)} a"
         f" JOIN {q(Institution._meta.db_table)} i ON i.id = a.institution_id"
         f" WHERE a.revoked_at IS NULL AND a.case_id IN ({marks})"
-        f" UNION ALL SELECT e.case_id, NULL, NULL, e.form"
+        f" UNION ALL SELECT 'form', e.case_id, NULL, NULL, e.form"
         f" FROM {q(Exploitation._meta.db_table)} e WHERE e.case_id IN ({marks})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*by_db, *by_db])
-        for case_db_id, institution_id, sections, text in cursor.fetchall():
+        for kind, case_db_id, institution_id, sections, text in cursor.fetchall():
             case_id = by_db[case_db_id]
-            if institution_id is None:
+            if kind == "form":
                 forms[case_id].add(text)
             else:
                 # JSON text (SQLite, and PostgreSQL as Django sets psycopg to read jsonb)

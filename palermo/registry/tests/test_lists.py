@@ -249,10 +249,14 @@ def test_the_filter_renders_each_request_its_own_values_language_and_institution
     # institution added since.
     assert '<label for="id_kind">Kind:</label>' in filter_html(kind="nrm")
     client.post("/i18n/setlang/", {"language": "sq", "next": "/registry/cases/"})
-    assert '<label for="id_kind">Lloji:</label>' in filter_html(kind="nrm")  # not the English kept
-    added = InstitutionFactory(name="Newly opened shelter")
-    assert f'<option value="{added.pk}">Newly opened shelter</option>' in filter_html(kind="nrm")
-    translation.activate("en")  # the test client leaves the last request's language active
+    try:
+        assert '<label for="id_kind">Lloji:</label>' in filter_html(kind="nrm")  # not the kept
+        added = InstitutionFactory(name="Newly opened shelter")
+        assert f'<option value="{added.pk}">Newly opened shelter</option>' in filter_html(
+            kind="nrm"
+        )
+    finally:
+        translation.activate("en")  # the test client leaves the last request's language active
 
 
 @pytest.mark.nodb
@@ -289,3 +293,23 @@ def test_case_rows_label_each_row_by_its_own_values_and_sections():
     assert [c[3] for c in cells] == ["Presumed victim", "Referred", "Presumed victim"]
     assert cells[0][4] == cells[2][4] != cells[1][4]
     assert [c[5] for c in cells] == ["Forced labour or services", "", "Forced begging"]
+
+
+def test_the_filter_memo_keeps_valid_filters_only_and_drops_the_oldest(monkeypatch):
+    from palermo.core import forms as core_forms
+    from palermo.registry.forms import CaseFilterForm
+
+    monkeypatch.setattr(core_forms, "_RENDERED", {})
+    monkeypatch.setattr(core_forms, "RENDERED_MAX", 2)
+
+    def render(data):
+        form = CaseFilterForm(data)
+        form.is_valid()
+        return form.fields_html()
+
+    assert 'aria-invalid="true"' in render({"year": "17th century"})
+    assert core_forms._RENDERED == {}  # what was typed is not kept
+    for kind in ("nrm", "protection", ""):
+        render({"kind": kind})
+    kept = [dict(key[4])["kind"] for key in core_forms._RENDERED]
+    assert kept == ["'protection'", "''"]  # the oldest went first
