@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from config.settings.base import PG_SESSION_OPTIONS
 from config.settings.dev import *  # noqa: F403
 from config.settings.dev import SQLITE_OPTIONS
 
@@ -39,8 +40,7 @@ if BENCH_DB == "postgres":
             "PORT": "5432",
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
-            # As config.settings.production (not imported: it requires production secrets).
-            "OPTIONS": {"options": "-c jit=off -c max_parallel_workers_per_gather=0"},
+            "OPTIONS": {"options": PG_SESSION_OPTIONS},  # as config.settings.production
         }
     }
 else:

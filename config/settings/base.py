@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("PALERMO_VAR_DIR", BASE_DIR / "var"))
 
+# Options of every PostgreSQL session (production, the benchmark): short OLTP queries, many
+# at once; JIT compilation and parallel workers cost more than they save
+# (docs/benchmarks.md). Defined here so that both read the one value.
+PG_SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+
 DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 

@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import PG_SESSION_OPTIONS
 
 REQUIRED = (
     "DJANGO_SECRET_KEY",
@@ -35,7 +36,6 @@ PALERMO_AUDIT_KEYS = os.environ["PALERMO_AUDIT_KEYS"]
 PALERMO_FIELD_KEYS = os.environ["PALERMO_FIELD_KEYS"]
 PALERMO_BLIND_INDEX_KEY = os.environ["PALERMO_BLIND_INDEX_KEY"]
 
-PG_SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
 DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     # Short OLTP queries: JIT compilation costs more than it saves (0.4 s of a filtered
