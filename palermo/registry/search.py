@@ -170,12 +170,11 @@ def _candidates(ids: Iterable[str]) -> list[dict[str, Any]]:
     return list(rows)
 
 
-def _stored_id_in(ids: Iterable[str]) -> RawSQL:
+def _stored_id_in(ids: list[str]) -> RawSQL:
     """``pk IN (…)`` for ids as text, as ``Cast(id, CharField())`` read them: the column's
     own text on SQLite (32 hex digits), a literal PostgreSQL casts to ``uuid``. ``pk__in``
     makes a UUID of each and writes it back, hundreds a search: the 400 candidates of a
     common name at 1M, interleaved, 9-12.5 -> 7-9 ms (SQLite), 17 -> 13 ms (PostgreSQL)."""
-    ids = list(ids)
     column = f"{connection.ops.quote_name(Registration._meta.db_table)}.id"
     marks = ", ".join(["%s"] * len(ids)) or "NULL"  # nothing matches IN (NULL)
     return RawSQL(f"{column} IN ({marks})", ids, output_field=BooleanField())  # noqa: S611
