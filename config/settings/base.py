@@ -136,10 +136,15 @@ LANGUAGE_CODE = "en"
 ALL_LANGUAGES = {
     "en": _("English"),
     "sq": _("Albanian"),
+    "sr-latn": _("Serbian (Latin)"),
+    "sr": _("Serbian (Cyrillic)"),
+    "mk": _("Macedonian"),
+    "az": _("Azerbaijani"),
+    "fr": _("French"),
 }
 PALERMO_LANGUAGES = [
     code.strip()
-    for code in os.environ.get("PALERMO_LANGUAGES", "en,sq").split(",")
+    for code in os.environ.get("PALERMO_LANGUAGES", ",".join(ALL_LANGUAGES)).split(",")
     if code.strip() in ALL_LANGUAGES
 ] or ["en"]
 LANGUAGES = [(code, ALL_LANGUAGES[code]) for code in PALERMO_LANGUAGES]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
@@ -160,16 +161,40 @@ def submit[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
         return None
 
 
+def label_field(language: str) -> str:
+    """The code-list form's field for a language's label: ``label_sr_latn`` for sr-latn."""
+    return "label_" + language.replace("-", "_")
+
+
+def label_languages() -> list[str]:
+    """The languages a code list's entries are labelled in: English, then the others the
+    instance offers."""
+    return ["en", *(code for code, _name in settings.LANGUAGES if code != "en")]
+
+
+def code_item_initial(labels: dict[str, str]) -> dict[str, str]:
+    """The label fields' initial values from an entry's ``labels``."""
+    return {label_field(language): labels.get(language, "") for language in label_languages()}
+
+
 class CodeItemForm(Form):
     code = forms.CharField(label=_("Code"), max_length=64, required=False)
     label_en = forms.CharField(label=_("Label (English)"), max_length=200)
-    label_sq = forms.CharField(label=_("Label (Albanian)"), max_length=200, required=False)
+    # One more label field per language the instance offers (``__init__``).
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args: Any, list_code: str, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.list_code = list_code
+        for language, name in settings.LANGUAGES:
+            if language != "en":
+                self.fields[label_field(language)] = forms.CharField(
+                    label=_("Label (%(language)s)") % {"language": name},
+                    max_length=200,
+                    required=False,
+                )
+        self.order_fields(["code", *(label_field(language) for language in label_languages())])
         if list_code not in CODE_LISTS:
             raise ValueError(list_code)
         if editing:
@@ -179,3 +204,7 @@ class CodeItemForm(Form):
             self.fields["code"].help_text = _(
                 "Lower-case letters, digits and underscores. It cannot change later."
             )
+
+    def labels(self) -> dict[str, str]:
+        """The labels entered, by language (call once the form is valid)."""
+        return {lang: self.cleaned_data[label_field(lang)] for lang in label_languages()}

@@ -156,6 +156,15 @@ class CodeItem(models.Model):
     def __str__(self) -> str:
         return self.label()
 
+    def other_labels(self) -> list[tuple[str, str]]:
+        """(language, label) for each language the instance offers besides English that
+        this entry has a label in."""
+        return [
+            (code, self.labels[code])
+            for code, _name in settings.LANGUAGES
+            if code != "en" and self.labels.get(code)
+        ]
+
     def label(self, language: str | None = None) -> str:
         language = (language or get_language() or "en").lower()
         return (

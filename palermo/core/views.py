@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit
 from .codelists import CODE_LISTS
-from .forms import CodeItemForm, Form, submit
+from .forms import CodeItemForm, Form, code_item_initial, submit
 from .models import BreakGlassGrant, CodeItem
 from .navigation import panels_for
 from .selectors import (
@@ -247,7 +247,7 @@ def code_list_detail(request: HttpRequest, list_code: str) -> HttpResponse:
             actor=request.user,
             list_code=list_code,
             code=data["code"],
-            labels={"en": data["label_en"], "sq": data["label_sq"]},
+            labels=form.labels(),
             active=data["active"],
             sort_order=data["sort_order"],
         )
@@ -268,8 +268,7 @@ def code_list_detail(request: HttpRequest, list_code: str) -> HttpResponse:
 def code_item_edit(request: HttpRequest, list_code: str, pk: int) -> HttpResponse:
     item = get_object_or_404(CodeItem, pk=pk, list_code=list_code)
     initial = {
-        "label_en": item.labels.get("en", ""),
-        "label_sq": item.labels.get("sq", ""),
+        **code_item_initial(item.labels),
         "sort_order": item.sort_order,
         "active": item.active,
     }
@@ -277,7 +276,8 @@ def code_item_edit(request: HttpRequest, list_code: str, pk: int) -> HttpRespons
 
     def save() -> CodeItem:
         data = form.cleaned_data
-        labels = {**item.labels, "en": data["label_en"], "sq": data["label_sq"]}
+        # Labels in languages the instance no longer offers are kept.
+        labels = {**item.labels, **form.labels()}
         return code_item_save(
             actor=request.user,
             list_code=list_code,

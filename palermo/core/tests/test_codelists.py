@@ -38,6 +38,48 @@ def test_admin_adds_an_entry(client_for):
     assert AuditEntry.objects.filter(action="codelist.created", object_id=str(item.pk)).exists()
 
 
+def test_an_entry_is_labelled_in_each_language_the_instance_offers(client_for, settings):
+    settings.LANGUAGES = [("en", "English"), ("sq", "Albanian"), ("sr-latn", "Serbian (Latin)")]
+    admin = client_for(Role.ADMIN)
+    fields = list(admin.get(URL).context["form"].fields)
+    assert fields[:4] == ["code", "label_en", "label_sq", "label_sr_latn"]
+    assert "label_fr" not in fields
+    response = admin.post(
+        URL,
+        {
+            "code": "ombudsperson",
+            "label_en": "Ombudsperson",
+            "label_sr_latn": "Zaštitnik građana",
+            "sort_order": 5,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    item = CodeItem.objects.get(list_code="institution_type", code="ombudsperson")
+    assert item.labels == {"en": "Ombudsperson", "sr-latn": "Zaštitnik građana"}
+    with translation.override("sr-latn"):
+        assert item.label() == "Zaštitnik građana"
+    listed = admin.get(URL).content.decode()
+    assert '<span lang="sr-latn">Zaštitnik građana</span>' in listed
+
+
+def test_editing_keeps_labels_in_languages_no_longer_offered(client_for, settings):
+    item = CodeItem.objects.get(list_code="institution_type", code="health")
+    item.labels = {**item.labels, "fr": "Santé"}
+    item.save()
+    settings.LANGUAGES = [("en", "English"), ("sq", "Albanian")]
+    admin = client_for(Role.ADMIN)
+    form = admin.get(f"{URL}{item.pk}/").context["form"]
+    assert form.initial["label_en"] == item.labels["en"]
+    response = admin.post(
+        f"{URL}{item.pk}/",
+        {"label_en": "Health care", "label_sq": "Shëndetësia", "sort_order": 1, "active": "on"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.labels == {"en": "Health care", "sq": "Shëndetësia", "fr": "Santé"}
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
