@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from palermo.core.access import principal_of
 from palermo.core.navigation import nav_for
+from palermo.core.selectors import unread_notifications
 
 
 def principal(request: HttpRequest) -> dict[str, Any]:
@@ -19,12 +20,8 @@ def principal(request: HttpRequest) -> dict[str, Any]:
     p = principal_of(user)
     institutions = user.member_institutions
     active = next((i for i in institutions if i.pk == p.institution_id), None)
-    from palermo.core.models import Notification
-
     return {
-        "unread_notifications": Notification.objects.filter(
-            user=user, read_at__isnull=True
-        ).count(),
+        "unread_notifications": unread_notifications(user),
         "principal_ready": True,
         "active_institution": active,
         "user_institutions": institutions,

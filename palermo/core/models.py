@@ -69,12 +69,10 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
 
-    _appending = False  # set only by palermo.core.audit while it appends
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not (self._state.adding and self._appending):
-            raise AppendOnlyError("audit entries are appended through palermo.core.audit only")
-        super().save(*args, **kwargs)
+        # palermo.core.audit appends with its own INSERT, chained to the head; nothing else
+        # writes an entry.
+        raise AppendOnlyError("audit entries are appended through palermo.core.audit only")
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries cannot be deleted")

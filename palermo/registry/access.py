@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
 
+from palermo.core import sql
 from palermo.core.access import Principal, principal_of, register_scope
 from palermo.core.roles import Capability, Role, Section
 from palermo.core.selectors import active_break_glass_ids
@@ -97,9 +98,19 @@ class Scope:
     def beyond_hold_case_ids(self) -> frozenset[uuid.UUID]:
         """The cases the user opens through a case team alone: their institution holds no
         live access to them (``CaseTeamMember.beyond_hold``)."""
-        return frozenset(
-            self.team_case_ids.rows.filter(beyond_hold=True).values_list("case_id", flat=True)
+        if not self.active:
+            return frozenset()
+        t = CaseTeamMember
+        # Plain SQL (``core.sql``), every term of the partial index ``caseteam_beyond_hold``
+        # spelt as its definition has it: the queryset cost 0.5 ms of building a request.
+        statement = (
+            f"SELECT {sql.column(t, 'case')} FROM {sql.table(t)}"  # noqa: S608
+            f" WHERE {sql.column(t, 'user')} = %s AND {sql.column(t, 'institution')} = %s"
+            f" AND {sql.column(t, 'beyond_hold')} = {sql.true()}"
+            f" AND {sql.column(t, 'removed_at')} IS NULL"
         )
+        params = [self.principal.user_id, self.institution_id]
+        return frozenset(sql.uuid_of(case_id) for (case_id,) in sql.rows(statement, params))
 
     @property
     def my_seals(self) -> QuerySet[CaseSealMember]:
@@ -115,7 +126,7 @@ class Scope:
     def glass_person_ids(self) -> frozenset[uuid.UUID]:
         if not self.active:
             return frozenset()
-        return frozenset(uuid.UUID(str(i)) for i in active_break_glass_ids(self.user, PERSON_TYPE))
+        return frozenset(uuid.UUID(i) for i in active_break_glass_ids(self.user, PERSON_TYPE))
 
     # --- querysets ------------------------------------------------------------
     def cases(self) -> QuerySet[Case]:
@@ -243,6 +254,12 @@ class TeamCases:
         found = set(self.rows.filter(case_id__in=missing).values_list("case_id", flat=True))
         for case_id in missing:
             self._known[case_id] = case_id in found
+
+    def learn(self, case_ids: Iterable[Any], on_team: set[Any]) -> None:
+        """Record the answers for ``case_ids`` read elsewhere (``on_team``: those of them the
+        user is on the team of), as ``load`` would have found them."""
+        for case_id in case_ids:
+            self._known[case_id] = case_id in on_team
 
     def __contains__(self, case_id: object) -> bool:
         if case_id not in self._known:

@@ -16,14 +16,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, CharField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from palermo import names
-from palermo.core import audit
+from palermo.core import audit, sql
 from palermo.core.access import ensure_can
 from palermo.core.crypto import blind_index
 from palermo.dedup.engine.scorer import PairScore, score_candidates
@@ -175,9 +175,8 @@ def _stored_id_in(ids: list[str]) -> RawSQL:
     own text on SQLite (32 hex digits), a literal PostgreSQL casts to ``uuid``. ``pk__in``
     makes a UUID of each and writes it back, hundreds a search: the 400 candidates of a
     common name at 1M, interleaved, 9-12.5 -> 7-9 ms (SQLite), 17 -> 13 ms (PostgreSQL)."""
-    column = f"{connection.ops.quote_name(Registration._meta.db_table)}.id"
-    marks = ", ".join(["%s"] * len(ids)) or "NULL"  # nothing matches IN (NULL)
-    return RawSQL(f"{column} IN ({marks})", ids, output_field=BooleanField())  # noqa: S611
+    column = f"{sql.table(Registration)}.{sql.column(Registration, 'id')}"
+    return RawSQL(f"{column} IN ({sql.marks(len(ids))})", ids, output_field=BooleanField())  # noqa: S611
 
 
 def _merged_away(person_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:

@@ -55,6 +55,9 @@ def test_entries_hold_ids_and_field_names_only():
     assert entry.ids == ["a-uuid"]
     assert entry.actor_id == actor.pk
     assert entry.institution_id == actor.principal.institution_id
+    stored = AuditEntry.objects.get(pk=entry.pk)  # appended in plain SQL: its id read back
+    assert (stored.seq, stored.entry_hash, stored.ids) == (entry.seq, entry.entry_hash, ["a-uuid"])
+    assert AuditHead.objects.get().seq == entry.seq
 
 
 def test_a_modified_entry_is_detected_and_named():

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from palermo.core.models import AuditEntry
+from palermo.core.roles import Role
+from palermo.testing.factories import member
 
 from .factories import PLANS, other_institution_user, register, registrar, share, take_plan
 
@@ -38,6 +40,28 @@ def test_filters_by_kind_child_form_and_year(client_for):
         old.pk not in refs(year=adult.detection_date.year)
         or old.detection_date.year == adult.detection_date.year
     )
+
+
+def test_the_case_list_names_a_child_to_the_case_team_only(client_for):
+    """A page's team membership is read with its holders (``selectors._page_facts``): the
+    registrar, on the team of the case they registered, sees the child's name; a colleague
+    of the same institution, not on the team, sees the pseudonym only."""
+    alice = registrar()
+    colleague = member(
+        (Role.REGISTRAR, Role.CASE_WORKER), institution=alice.memberships.first().institution
+    )
+    child = register(alice, "Besa", "Morina", child=True)
+    adult = register(alice, "Vesa", "Hoxha")
+
+    def rows(user):
+        return {r.case.pk: r for r in client_for(user).get("/registry/cases/").context["rows"]}
+
+    mine, theirs = rows(alice), rows(colleague)
+    assert mine[child.pk].on_team
+    assert mine[child.pk].display_name == "Besa Morina"
+    assert not theirs[child.pk].on_team
+    assert theirs[child.pk].display_name == child.person.pseudonym
+    assert theirs[adult.pk].display_name == "Vesa Hoxha"  # an adult's name is the institution's
 
 
 def test_sorting_by_detection_date(client_for):
@@ -272,7 +296,7 @@ def test_case_rows_label_each_row_by_its_own_values_and_sections():
 
     def row(state, detected, sections, forms=("labour",)):
         item = CaseItem(
-            uuid.uuid4(), f"R-{state}-{detected:%d}", uuid.uuid4(), uuid.uuid4(), "nrm",
+            uuid.uuid4(), f"R-{state}-{detected:%d}", uuid.uuid4(), "nrm",
             state, 1, detected, False, False, "P-1", "Ana", "B",
         )  # fmt: skip
         return CaseRow(item, frozenset(sections), "Ana B", ["Police"], list(forms), False, "/c/")

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
-from palermo.core import audit
+from palermo.core import audit, sql
 from palermo.core.crypto import SEPARATOR, EncryptedTextField, decrypt
 from palermo.core.keys import field_keys
 
@@ -29,14 +29,10 @@ def encrypted_fields() -> list[tuple[Any, list[Any]]]:
 
 def _raw_rows(model: Any, fields: list[Any], pks: list[Any]) -> list[tuple[Any, ...]]:
     """Stored tokens, bypassing decryption, to see which key wrote each value."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    pk_column = quote(model._meta.pk.column)
-    marks = ", ".join(["%s"] * len(pks))
-    sql = f"SELECT {pk_column}, {columns} FROM {quote(model._meta.db_table)} WHERE {pk_column} IN ({marks})"  # noqa: S608 — identifiers from the model, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection) for pk in pks])
-        return list(cursor.fetchall())
+    columns = ", ".join(sql.column(model, f.name) for f in fields)
+    pk_column = sql.column(model, model._meta.pk.name)
+    statement = f"SELECT {pk_column}, {columns} FROM {sql.table(model)} WHERE {pk_column} IN ({sql.marks(len(pks))})"  # noqa: S608 — identifiers from the model, values as parameters
+    return sql.rows(statement, [model._meta.pk.get_db_prep_value(pk, connection) for pk in pks])
 
 
 def rotate_model(model: Any, fields: list[Any], *, current: str, check: bool, batch: int) -> int:

@@ -1,0 +1,66 @@
+"""Plain SQL for the few small statements every list request runs.
+
+Building and compiling a queryset costs 0.3-0.6 ms of Python for a statement the database
+answers in 0.05 ms; a list page ran ten of them. The statements here are written once, by
+hand, with their table and column names taken from the models and every value passed as a
+parameter (never formatted into the text). Keep to statements simple enough to read at a
+glance; anything with joins the ORM plans better stays in the ORM.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+
+def table(model: type[Model]) -> str:
+    """The model's table name, quoted for the database."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[Model], field: str) -> str:
+    """A field's column name, quoted for the database."""
+    found = model._meta.get_field(field)
+    name = getattr(found, "column", None)
+    if not isinstance(name, str):  # a relation seen from the other side has no column
+        raise TypeError(f"{model.__name__}.{field} has no column")
+    return connection.ops.quote_name(name)
+
+
+def marks(count: int) -> str:
+    """``%s, %s, …`` for an ``IN`` list of ``count`` values (``NULL`` for none: ``x IN
+    (NULL)`` matches nothing, as an empty list should)."""
+    return ", ".join(["%s"] * count) or "NULL"
+
+
+def when(value: datetime) -> Any:
+    """A datetime as the database compares it (text on SQLite, a timestamp on PostgreSQL)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def true() -> str:
+    """The literal true as a partial index's condition spells it (``= 1`` on SQLite: there a
+    parameter bound to true does not let the planner use the index)."""
+    return "1" if connection.vendor == "sqlite" else "TRUE"
+
+
+def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def rows_affected(sql: str, params: Sequence[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def uuid_of(value: Any) -> uuid.UUID:
+    """A UUID column's value as read: a UUID on PostgreSQL, 32 hex digits on SQLite."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
