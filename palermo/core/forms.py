@@ -69,6 +69,19 @@ def select_html(widget: dict[str, Any]) -> str | None:
     return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped
 
 
+def styled(field: forms.Field) -> forms.Field:
+    """``field`` with its widget's Bootstrap class (for fields a form adds in ``__init__``)."""
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    return field
+
+
 class StyledFormMixin:
     """Adds Bootstrap classes; after validation, marks invalid inputs for assistive tech."""
 
@@ -78,16 +91,7 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(
-                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            styled(field)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -187,12 +191,15 @@ class CodeItemForm(Form):
     def __init__(self, *args: Any, list_code: str, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.list_code = list_code
+        # "Label — Serbian (Latin)": a dash, as the language's name may hold parentheses.
         for language, name in settings.LANGUAGES:
             if language != "en":
-                self.fields[label_field(language)] = forms.CharField(
-                    label=_("Label (%(language)s)") % {"language": name},
-                    max_length=200,
-                    required=False,
+                self.fields[label_field(language)] = styled(
+                    forms.CharField(
+                        label=_("Label — %(language)s") % {"language": name},
+                        max_length=200,
+                        required=False,
+                    )
                 )
         self.order_fields(["code", *(label_field(language) for language in label_languages())])
         if list_code not in CODE_LISTS:

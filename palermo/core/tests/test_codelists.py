@@ -41,8 +41,10 @@ def test_admin_adds_an_entry(client_for):
 def test_an_entry_is_labelled_in_each_language_the_instance_offers(client_for, settings):
     settings.LANGUAGES = [("en", "English"), ("sq", "Albanian"), ("sr-latn", "Serbian (Latin)")]
     admin = client_for(Role.ADMIN)
-    fields = list(admin.get(URL).context["form"].fields)
+    form = admin.get(URL).context["form"]
+    fields = list(form.fields)
     assert fields[:4] == ["code", "label_en", "label_sq", "label_sr_latn"]
+    assert "form-control" in form.fields["label_sr_latn"].widget.attrs["class"]  # styled too
     assert "label_fr" not in fields
     response = admin.post(
         URL,
