@@ -107,6 +107,15 @@ class SQLiteTarget:
         self.drop()
         shutil.copyfile(snapshot, self.path)
 
+    def warm(self) -> None:
+        """Read the database file through once, so that the page cache holds it."""
+        for suffix in ("", "-wal"):
+            path = Path(f"{self.path}{suffix}")
+            if path.exists():
+                with path.open("rb") as handle:
+                    while handle.read(1 << 23):
+                        pass
+
     def save(self, snapshot: Path) -> None:
         with sqlite3.connect(self.path) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -180,6 +189,17 @@ class PostgresTarget:
                 return None
             row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key='snapshot'").fetchone()
         return row[0] if row else None
+
+    def warm(self) -> None:
+        """Read every table and index of the database through once (``pg_prewarm`` in its
+        ``read`` mode: into the operating system's page cache)."""
+        with self.connect() as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            conn.execute(
+                "SELECT pg_prewarm(c.oid, 'read') FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')"
+            )
 
     def drop(self) -> None:
         with self._admin() as admin:
@@ -403,6 +423,15 @@ def check() -> None:
         "document numbers decrypt"
     )
     connections.close_all()
+
+
+def warm(db: str, persons: int) -> None:
+    """Bring the working database into the page cache. This machine's kernel reclaims page
+    cache left idle (DAMON, ``kdamond``): a run after a pause read parts of the 5.5 GB SQLite
+    file from disk, and its year filter took 1.2 s at p50 instead of 30 ms."""
+    started = time.monotonic()
+    (SQLiteTarget(persons) if db == "sqlite" else PostgresTarget(persons)).warm()
+    log(f"database read into the page cache ({time.monotonic() - started:.0f} s)")
 
 
 def main(argv: list[str] | None = None) -> int:

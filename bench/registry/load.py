@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.registry.load --db sqlite --persons 1000000
     .venv/bin/python -m bench.registry.load --db postgres --persons 100000 --duration 120
 
-Restores the generated database if needed (``generate.py``), applies migrations, starts
+Restores the generated database if needed (``generate.py``), reads it into the page cache
+(``generate.warm``: this machine's kernel evicts idle page cache), applies migrations, starts
 gunicorn (``config.wsgi`` with ``bench.registry.settings``, sync workers) and signs in 20
 sessions through the real sign-in pages: password, then the TOTP code computed from the
 demo user's secret. Then 20 client threads, one per session, each send one request after
@@ -414,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         ["--db", args.db, "--persons", str(args.persons), "--seed", str(args.seed)]
         + (["--fresh"] if args.fresh else [])
     )
+    generate.warm(args.db, args.persons)
     name = generate.snapshot_name(args.db, args.persons, args.seed)
     env = {**os.environ, **generate.bench_env(args.db, generate.size_label(args.persons))}
     log("migrate (a no-op unless the code gained migrations since the snapshot)")
