@@ -20,20 +20,17 @@ def test_the_initial_institution_types_are_loaded_with_albanian_labels():
     assert police.label("fr") == "Police"  # falls back to English
 
 
+def _add_ombudsperson(admin, **labels: str) -> CodeItem:
+    """Post a new institution type with ``labels`` beside the English one; the entry made."""
+    data = {"code": "ombudsperson", "label_en": "Ombudsperson", "sort_order": 5, "active": "on"}
+    response = admin.post(URL, {**data, **labels})
+    assert response.status_code == 302
+    return CodeItem.objects.get(list_code="institution_type", code="ombudsperson")
+
+
 def test_admin_adds_an_entry(client_for):
     admin = client_for(Role.ADMIN)
-    response = admin.post(
-        URL,
-        {
-            "code": "ombudsperson",
-            "label_en": "Ombudsperson",
-            "label_sq": "Avokati i Popullit",
-            "sort_order": 5,
-            "active": "on",
-        },
-    )
-    assert response.status_code == 302
-    item = CodeItem.objects.get(list_code="institution_type", code="ombudsperson")
+    item = _add_ombudsperson(admin, label_sq="Avokati i Popullit")
     assert item.labels == {"en": "Ombudsperson", "sq": "Avokati i Popullit"}
     assert AuditEntry.objects.filter(action="codelist.created", object_id=str(item.pk)).exists()
 
@@ -46,18 +43,7 @@ def test_an_entry_is_labelled_in_each_language_the_instance_offers(client_for, s
     assert fields[:4] == ["code", "label_en", "label_sq", "label_sr_latn"]
     assert "form-control" in form.fields["label_sr_latn"].widget.attrs["class"]  # styled too
     assert "label_fr" not in fields
-    response = admin.post(
-        URL,
-        {
-            "code": "ombudsperson",
-            "label_en": "Ombudsperson",
-            "label_sr_latn": "Zaštitnik građana",
-            "sort_order": 5,
-            "active": "on",
-        },
-    )
-    assert response.status_code == 302
-    item = CodeItem.objects.get(list_code="institution_type", code="ombudsperson")
+    item = _add_ombudsperson(admin, label_sr_latn="Zaštitnik građana")
     assert item.labels == {"en": "Ombudsperson", "sr-latn": "Zaštitnik građana"}
     with translation.override("sr-latn"):
         assert item.label() == "Zaštitnik građana"
