@@ -191,14 +191,16 @@ class PostgresTarget:
         return row[0] if row else None
 
     def warm(self) -> None:
-        """Read every table and index of the database through once (``pg_prewarm`` in its
-        ``read`` mode: into the operating system's page cache)."""
+        """Read every table, index and materialized view of the database through once, and
+        the tables' TOAST storage (``pg_prewarm`` in its ``read`` mode: into the operating
+        system's page cache)."""
         with self.connect() as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
             conn.execute(
                 "SELECT pg_prewarm(c.oid, 'read') FROM pg_class c"
-                " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')"
+                " WHERE c.relkind IN ('r', 'i', 'm', 't') AND ("
+                " c.relnamespace = 'public'::regnamespace OR c.oid IN ("
+                " SELECT reltoastrelid FROM pg_class WHERE relnamespace = 'public'::regnamespace))"
             )
 
     def drop(self) -> None:

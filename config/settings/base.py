@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -142,11 +143,17 @@ ALL_LANGUAGES = {
     "az": _("Azerbaijani"),
     "fr": _("French"),
 }
+# Codes as Django spells them (sr-latn); sr_Latn or sr-Latn are read the same. An unknown code
+# stops the start: a language silently missing is found by its users, not its operator.
 PALERMO_LANGUAGES = [
-    code.strip()
+    code.strip().lower().replace("_", "-")
     for code in os.environ.get("PALERMO_LANGUAGES", ",".join(ALL_LANGUAGES)).split(",")
-    if code.strip() in ALL_LANGUAGES
+    if code.strip()
 ] or ["en"]
+if unknown := [code for code in PALERMO_LANGUAGES if code not in ALL_LANGUAGES]:
+    raise ImproperlyConfigured(
+        f"PALERMO_LANGUAGES names unknown languages {unknown}; known: {', '.join(ALL_LANGUAGES)}"
+    )
 LANGUAGES = [(code, ALL_LANGUAGES[code]) for code in PALERMO_LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "palermo" / "locale"]
 USE_I18N = True

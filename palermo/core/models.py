@@ -132,6 +132,9 @@ class BreakGlassGrant(models.Model):
         return self.revoked_at is None and self.expires_at > at
 
 
+SCRIPTS = frozenset({"latn", "cyrl", "arab", "hans", "hant"})  # subtags naming a script
+
+
 class CodeItem(models.Model):
     """An entry of an editable code list (institution types, indicators, service types…).
 
@@ -165,9 +168,13 @@ class CodeItem(models.Model):
 
     def label(self, language: str | None = None) -> str:
         language = (language or get_language() or "en").lower()
+        base, _dash, variant = language.partition("-")
+        # A regional variant falls back to its language (pt-br to pt); a script does not
+        # (sr-latn to sr would show Cyrillic to a reader of Latin): English instead.
+        fallback = "" if variant in SCRIPTS else base
         return (
             self.labels.get(language)
-            or self.labels.get(language.split("-")[0])
+            or (self.labels.get(fallback) if fallback else None)
             or self.labels.get("en")
             or self.code
         )

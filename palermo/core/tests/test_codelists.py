@@ -20,6 +20,13 @@ def test_the_initial_institution_types_are_loaded_with_albanian_labels():
     assert police.label("fr") == "Police"  # falls back to English
 
 
+def test_a_script_variant_falls_back_to_english_not_to_the_other_script():
+    item = CodeItem(code="court", labels={"en": "Court", "sr": "Суд", "pt": "Tribunal"})
+    assert item.label("sr-latn") == "Court"  # not Cyrillic to a reader of Latin
+    assert item.label("sr") == "Суд"
+    assert item.label("pt-br") == "Tribunal"  # a regional variant takes its language's
+
+
 def _add_ombudsperson(admin, **labels: str) -> CodeItem:
     """Post a new institution type with ``labels`` beside the English one; the entry made."""
     data = {"code": "ombudsperson", "label_en": "Ombudsperson", "sort_order": 5, "active": "on"}

@@ -97,3 +97,20 @@ def test_production_opens_postgresql_without_jit_or_parallel_workers():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["off", "0"]
+
+
+@pytest.mark.nodb
+def test_the_languages_offered_are_read_however_their_codes_are_spelt(tmp_path):
+    script = "from django.conf import settings; print([c for c, _ in settings.LANGUAGES])"
+    env = {"PALERMO_VAR_DIR": str(tmp_path), "PALERMO_LANGUAGES": "en, sq,sr_Latn,SR"}
+    result = run(["manage.py", "shell", "-c", script], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['en', 'sq', 'sr-latn', 'sr']"
+
+
+@pytest.mark.nodb
+def test_an_unknown_language_stops_the_start(tmp_path):
+    env = {"PALERMO_VAR_DIR": str(tmp_path), "PALERMO_LANGUAGES": "en,sq,klingon"}
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "PALERMO_LANGUAGES names unknown languages ['klingon']" in result.stderr
