@@ -126,7 +126,10 @@ class Scope:
     def glass_person_ids(self) -> frozenset[uuid.UUID]:
         if not self.active:
             return frozenset()
-        return frozenset(uuid.UUID(i) for i in active_break_glass_ids(self.user, PERSON_TYPE))
+        # Grants made while acting for this institution only: switching to another one
+        # (where the user may hold no role that allows break-glass) does not carry them.
+        granted = active_break_glass_ids(self.user, PERSON_TYPE, self.institution_id)
+        return frozenset(uuid.UUID(i) for i in granted)
 
     # --- querysets ------------------------------------------------------------
     def cases(self) -> QuerySet[Case]:

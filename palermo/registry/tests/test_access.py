@@ -125,6 +125,30 @@ def test_break_glass_opens_the_record_until_it_expires(client_for):
     assert client.get(f"/registry/persons/{case.person.pk}/").status_code == 404
 
 
+def test_break_glass_holds_only_while_acting_for_the_institution_it_was_granted_in():
+    case = register(registrar())
+    supervisor = member(Role.SUPERVISOR, capabilities=PERSONAL)
+    granted_in = supervisor.last_institution
+    break_glass_grant(
+        actor=supervisor,
+        action="person.break_glass",
+        target_type="registry.person",
+        target_id=str(case.person.pk),
+        reason="Life-threatening situation, holder unreachable",
+    )
+    assert case.person.pk in set(visible_persons(supervisor).values_list("pk", flat=True))
+    other = InstitutionFactory(capabilities=PERSONAL)
+    member(Role.REGISTRAR, institution=other, user=supervisor)
+
+    def acting_for(institution):
+        supervisor.act_as(institution.pk)
+        supervisor._registry_scope = None
+        return set(visible_persons(supervisor).values_list("pk", flat=True))
+
+    assert case.person.pk not in acting_for(other)
+    assert case.person.pk in acting_for(granted_in)
+
+
 def test_break_glass_needs_an_allowed_role():
     case = register(registrar())
     worker = member(Role.REGISTRAR, capabilities=PERSONAL)
