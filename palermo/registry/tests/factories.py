@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from palermo.core.roles import Capability, Role
+from palermo.core.services import break_glass_grant
 from palermo.registry.models import Case, CaseAccess
 from palermo.registry.services import CaseInput, ExploitationInput, IdentityInput, person_register
 from palermo.testing.factories import InstitutionFactory, member
@@ -58,6 +59,17 @@ def register(
         ),
         person=person,
         search_ran_at=timezone.now(),
+    )
+
+
+def break_glass(actor, person, reason: str = "Life-threatening situation, holder unreachable"):
+    """``actor`` breaks the glass on ``person`` (raises as the service does)."""
+    return break_glass_grant(
+        actor=actor,
+        action="person.break_glass",
+        target_type="registry.person",
+        target_id=str(person.pk),
+        reason=reason,
     )
 
 

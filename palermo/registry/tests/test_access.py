@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from palermo.core.models import AuditEntry, BreakGlassGrant
 from palermo.core.roles import Capability, Role, Section
-from palermo.core.services import break_glass_grant
 from palermo.registry.access import scope_for, visible_cases, visible_persons
 from palermo.registry.models import Case
 from palermo.registry.services import case_seal, case_transfer, team_add
 from palermo.testing.factories import InstitutionFactory, member
 
-from .factories import PERSONAL, other_institution_user, register, registrar
+from .factories import PERSONAL, break_glass, other_institution_user, register, registrar
 
 pytestmark = pytest.mark.django_db
 
@@ -129,13 +128,7 @@ def test_break_glass_holds_only_while_acting_for_the_institution_it_was_granted_
     case = register(registrar())
     supervisor = member(Role.SUPERVISOR, capabilities=PERSONAL)
     granted_in = supervisor.last_institution
-    break_glass_grant(
-        actor=supervisor,
-        action="person.break_glass",
-        target_type="registry.person",
-        target_id=str(case.person.pk),
-        reason="Life-threatening situation, holder unreachable",
-    )
+    break_glass(supervisor, case.person)
     assert case.person.pk in set(visible_persons(supervisor).values_list("pk", flat=True))
     other = InstitutionFactory(capabilities=PERSONAL)
     member(Role.REGISTRAR, institution=other, user=supervisor)
@@ -153,13 +146,7 @@ def test_break_glass_needs_an_allowed_role():
     case = register(registrar())
     worker = member(Role.REGISTRAR, capabilities=PERSONAL)
     with pytest.raises(PermissionDenied):
-        break_glass_grant(
-            actor=worker,
-            action="person.break_glass",
-            target_type="registry.person",
-            target_id=str(case.person.pk),
-            reason="I would like to have a look please",
-        )
+        break_glass(worker, case.person, "I would like to have a look please")
 
 
 # --- scope 4: oversight ---------------------------------------------------------------

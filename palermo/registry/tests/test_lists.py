@@ -13,7 +13,15 @@ from palermo.core.models import AuditEntry
 from palermo.core.roles import Role
 from palermo.testing.factories import member
 
-from .factories import PLANS, other_institution_user, register, registrar, share, take_plan
+from .factories import (
+    PLANS,
+    break_glass,
+    other_institution_user,
+    register,
+    registrar,
+    share,
+    take_plan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +167,6 @@ def test_the_institution_filter_lists_cases_opened_by_the_team_or_break_glass(
     """Walking her own institution's holdings, the list still finds the cases she opens
     otherwise: through a case team alone, or break-glass."""
     from palermo.core.roles import Capability, Role
-    from palermo.core.services import break_glass_grant
     from palermo.registry.services import team_add
     from palermo.testing.factories import InstitutionFactory, member
 
@@ -172,13 +179,7 @@ def test_the_institution_filter_lists_cases_opened_by_the_team_or_break_glass(
     register(police, "Besa", "Morina")  # neither: never listed
     supervisor = member(Role.SUPERVISOR, institution=police_institution)
     team_add(actor=supervisor, case=by_team, user=worker, institution=shelter)
-    break_glass_grant(
-        actor=worker,
-        action="person.break_glass",
-        target_type="registry.person",
-        target_id=str(by_glass.person.pk),
-        reason="Life-threatening situation, holder unreachable",
-    )
+    break_glass(worker, by_glass.person)
     take_plan(monkeypatch, plan, shelter, police_institution)
     page = client_for(worker).get("/registry/cases/", {"institution": police_institution.pk})
     assert [row.case.pk for row in page.context["rows"]] == [by_team.pk, by_glass.pk]
