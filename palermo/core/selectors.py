@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import sql
+from .access import principal_of
 from .models import AuditEntry, BreakGlassGrant, Notification
 
 
@@ -93,24 +94,25 @@ def break_glass_grants_for_review() -> QuerySet[BreakGlassGrant]:
     )
 
 
-def active_break_glass_ids(
-    user: Any, target_type: str, institution_id: int | None = None
-) -> list[str]:
-    """Ids of records of ``target_type`` the user holds an unexpired, unrevoked grant for
-    (granted while acting for ``institution_id``, when given: the role that allowed the
-    grant counts in that institution only). Plain SQL (``core.sql``): every list request
-    asks, and the queryset cost 0.4 ms of building for a statement the grants' index
-    answers in 0.05 ms."""
+def active_break_glass_ids(user: Any, target_type: str) -> list[str]:
+    """Ids of records of ``target_type`` the user holds an unexpired, unrevoked grant for,
+    granted while acting for the institution they act for now: the role that allowed the
+    grant counts there only, so switching institution does not carry it. Plain SQL
+    (``core.sql``): every list request asks, and the queryset cost 0.4 ms of building for a
+    statement the grants' index answers in 0.05 ms."""
     g = BreakGlassGrant
     statement = (
         f"SELECT {sql.column(g, 'target_id')} FROM {sql.table(g)}"  # noqa: S608
         f" WHERE {sql.column(g, 'user')} = %s AND {sql.column(g, 'target_type')} = %s"
+        f" AND {sql.column(g, 'institution_id')} = %s"
         f" AND {sql.column(g, 'expires_at')} > %s AND {sql.column(g, 'revoked_at')} IS NULL"
     )
-    params = [getattr(user, "pk", None) or 0, target_type, sql.when(timezone.now())]
-    if institution_id is not None:
-        statement += f" AND {sql.column(g, 'institution_id')} = %s"
-        params.append(institution_id)
+    params = [
+        getattr(user, "pk", None) or 0,
+        target_type,
+        principal_of(user).institution_id or 0,
+        sql.when(timezone.now()),
+    ]
     return [target_id for (target_id,) in sql.rows(statement, params)]
 
 

@@ -103,14 +103,24 @@ class Scope:
         t = CaseTeamMember
         # Plain SQL (``core.sql``), every term of the partial index ``caseteam_beyond_hold``
         # spelt as its definition has it: the queryset cost 0.5 ms of building a request.
+        on_team, params = self.team_sql()
         statement = (
             f"SELECT {sql.column(t, 'case')} FROM {sql.table(t)}"  # noqa: S608
-            f" WHERE {sql.column(t, 'user')} = %s AND {sql.column(t, 'institution')} = %s"
-            f" AND {sql.column(t, 'beyond_hold')} = {sql.true()}"
+            f" WHERE {on_team} AND {sql.column(t, 'beyond_hold')} = {sql.true()}"
+        )
+        return frozenset(sql.uuid_of(case_id) for (case_id,) in sql.rows(statement, params))
+
+    def team_sql(self) -> tuple[str, list[Any]]:
+        """The condition ``team_case_ids.rows`` puts on ``CaseTeamMember`` (the user's live
+        membership for the active institution), as plain SQL and its parameters, for the
+        statements written in ``core.sql``. Only for an active scope (an inactive one's team
+        is empty)."""
+        t = CaseTeamMember
+        condition = (
+            f"{sql.column(t, 'user')} = %s AND {sql.column(t, 'institution')} = %s"
             f" AND {sql.column(t, 'removed_at')} IS NULL"
         )
-        params = [self.principal.user_id, self.institution_id]
-        return frozenset(sql.uuid_of(case_id) for (case_id,) in sql.rows(statement, params))
+        return condition, [self.principal.user_id, self.institution_id]
 
     @property
     def my_seals(self) -> QuerySet[CaseSealMember]:
@@ -126,10 +136,7 @@ class Scope:
     def glass_person_ids(self) -> frozenset[uuid.UUID]:
         if not self.active:
             return frozenset()
-        # Grants made while acting for this institution only: switching to another one
-        # (where the user may hold no role that allows break-glass) does not carry them.
-        granted = active_break_glass_ids(self.user, PERSON_TYPE, self.institution_id)
-        return frozenset(uuid.UUID(i) for i in granted)
+        return frozenset(uuid.UUID(i) for i in active_break_glass_ids(self.user, PERSON_TYPE))
 
     # --- querysets ------------------------------------------------------------
     def cases(self) -> QuerySet[Case]:
@@ -254,9 +261,9 @@ class TeamCases:
         missing = {i for i in case_ids if i not in self._known}
         if not missing:
             return
-        found = set(self.rows.filter(case_id__in=missing).values_list("case_id", flat=True))
-        for case_id in missing:
-            self._known[case_id] = case_id in found
+        self.learn(
+            missing, set(self.rows.filter(case_id__in=missing).values_list("case_id", flat=True))
+        )
 
     def learn(self, case_ids: Iterable[Any], on_team: set[Any]) -> None:
         """Record the answers for ``case_ids`` read elsewhere (``on_team``: those of them the

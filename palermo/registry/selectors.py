@@ -358,13 +358,12 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
     )
     params = [*by_db, *by_db]
     if scope.active:  # an inactive scope's team is empty
+        on_team, team_params = scope.team_sql()
         statement += (
             f" UNION ALL SELECT 'team', {sql.column(t, 'case')}, NULL, NULL, NULL"  # noqa: S608
-            f" FROM {sql.table(t)} WHERE {sql.column(t, 'case')} IN ({among})"
-            f" AND {sql.column(t, 'user')} = %s AND {sql.column(t, 'institution')} = %s"
-            f" AND {sql.column(t, 'removed_at')} IS NULL"
+            f" FROM {sql.table(t)} WHERE {sql.column(t, 'case')} IN ({among}) AND {on_team}"
         )
-        params += [*by_db, scope.principal.user_id, scope.institution_id]
+        params += [*by_db, *team_params]
     for kind, case_db_id, institution_id, sections, text in sql.rows(statement, params):
         case_id = by_db[case_db_id]
         if kind == "form":
