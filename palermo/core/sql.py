@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -25,11 +26,24 @@ def table(model: type[Model]) -> str:
 
 def column(model: type[Model], field: str) -> str:
     """A field's column name, quoted for the database."""
+    return _column(model, field, connection.vendor)
+
+
+@cache
+def _column(model: type[Model], field: str, vendor: str) -> str:
+    """``column``, worked out once per process (a list page names some forty columns);
+    ``vendor`` keys it by the quoting rules of the database it was quoted for."""
     found = model._meta.get_field(field)
     name = getattr(found, "column", None)
     if not isinstance(name, str):  # a relation seen from the other side has no column
         raise TypeError(f"{model.__name__}.{field} has no column")
     return connection.ops.quote_name(name)
+
+
+def value(model: type[Model], field: str, python: Any) -> Any:
+    """A Python value as the database stores ``field`` (a UUID as 32 hex digits and a date
+    as text on SQLite), to pass as a parameter compared with that column."""
+    return model._meta.get_field(field).get_db_prep_value(python, connection)  # type: ignore[union-attr]
 
 
 def marks(count: int) -> str:

@@ -173,6 +173,51 @@ class Scope:
             qs = Case.objects.filter(condition)
         return qs.filter(self.unsealed())
 
+    def cases_sql(self, alias: str) -> tuple[str, list[Any]]:
+        """The condition ``cases()`` puts on a case, in plain SQL (``core.sql``) on the case
+        table as ``alias``, and its parameters: for the case list, whose page statement is
+        written by hand (``selectors.case_list_page``). It selects exactly what ``cases()`` does,
+        term for term in the same shapes, so that the databases plan both alike
+        (``tests/test_access.py`` compares the two in every scope)."""
+        if not self.active:
+            return "1 = 0", []
+        c, a, t, s = Case, CaseAccess, CaseTeamMember, CaseSealMember
+        case_id = f"{alias}.{sql.column(c, 'id')}"
+        params: list[Any] = []
+        terms: list[str] = []
+        if not self.oversight:
+            held = (
+                f"FROM {sql.table(a)} h WHERE h.{sql.column(a, 'case')} = {case_id}"
+                f" AND h.{sql.column(a, 'institution')} = %s AND h.{sql.column(a, 'revoked_at')} IS NULL"
+            )
+            params.append(self.institution_id)
+            beyond = self.beyond_hold_case_ids
+            if beyond:
+                condition = f"(SELECT h.{sql.column(a, 'id')} {held} LIMIT 1) IS NOT NULL"
+                if len(beyond) <= MAX_INLINE_IDS:
+                    condition += f" OR {case_id} IN ({sql.marks(len(beyond))})"
+                    params += [sql.value(c, "id", pk) for pk in beyond]
+                else:
+                    on_team, team_params = self.team_sql()
+                    condition += (
+                        f" OR {case_id} IN (SELECT {sql.column(t, 'case')} FROM {sql.table(t)}"  # noqa: S608
+                        f" WHERE {on_team} AND {sql.column(t, 'beyond_hold')} = {sql.true()})"
+                    )
+                    params += team_params
+            else:
+                condition = f"EXISTS (SELECT 1 {held} LIMIT 1)"
+            if self.glass_person_ids:
+                person_id = f"{alias}.{sql.column(c, 'person')}"
+                condition += f" OR {person_id} IN ({sql.marks(len(self.glass_person_ids))})"
+                params += [sql.value(c, "id", pk) for pk in self.glass_person_ids]
+            terms.append(f"({condition})")
+        terms.append(
+            f"({alias}.{sql.column(c, 'sealed')} = %s OR {case_id} IN"  # noqa: S608
+            f" (SELECT {sql.column(s, 'case')} FROM {sql.table(s)} WHERE {sql.column(s, 'user')} = %s))"
+        )
+        params += [False, self.principal.user_id]
+        return " AND ".join(terms), params
+
     def unsealed(self) -> Q:
         """Cases not sealed, or sealed and naming this user. A subquery, not the ids: a
         user named on hundreds of sealed cases would otherwise cost a query, and as many

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple, cast
@@ -161,6 +161,118 @@ def cases_for(user: Any, filters: CaseFilter, order: str = "-detected") -> Query
             qs = qs.filter(pk__in=held.values("case_id"))
             ordering = _unindexed(ordering)
     return qs.order_by(*ordering)
+
+
+# The fields a case list may be sorted by (``CASE_ORDERS``), all columns of the case.
+_PAGE_KEY_FIELDS = {"detection_date", "id", "reference", "state"}
+
+
+def case_list_page(
+    user: Any, filters: CaseFilter, order: str, params: Mapping[str, Any], size: int
+) -> KeysetPage:
+    """The page of the case list ``params`` asks for (``KeysetPage.seek``'s ``after``,
+    ``before`` or ``page``): the cases in the user's scope under ``filters``, in ``order``.
+
+    Filtered by institution, ``institution_page`` reads it (else the ORM's plans in
+    ``cases_for``). Otherwise it is one statement of plain SQL (``core.sql``), the scope's
+    condition from ``Scope.cases_sql``: through the ORM, building and compiling the same
+    statement and converting its rows cost more than a millisecond and a half of every list
+    request at a million cases, three times what the database takes to answer it."""
+    if filters.institution_id:
+        page = institution_page(user, filters, order, params, size)
+        if page is None:
+            qs = case_page_queryset(cases_for(user, filters, order))
+            page = KeysetPage.seek(qs, case_order(order), params, size)
+        return page
+    keys = case_order(order)
+    at = Seek.of(Case, keys, params)
+    scope = scope_for(user)
+    c, p, r, e = Case, Person, Registration, Exploitation
+
+    def col(field: str) -> str:
+        return f"c.{sql.column(c, field)}"
+
+    condition, values = scope.cases_sql("c")
+    terms = [condition]
+    for name, wanted in (("kind", filters.kind), ("state", filters.state)):
+        if wanted:
+            terms.append(f"{col(name)} = %s")
+            values.append(wanted)
+    if filters.child is not None:
+        terms.append(f"{col('is_child')} = %s")
+        values.append(filters.child)
+    if filters.form:
+        terms.append(
+            f"EXISTS (SELECT 1 FROM {sql.table(e)} x WHERE x.{sql.column(e, 'case')} ="  # noqa: S608
+            f" {col('id')} AND x.{sql.column(e, 'form')} = %s LIMIT 1)"
+        )
+        values.append(filters.form)
+    if filters.year:
+        terms.append(f"{col('detection_date')} BETWEEN %s AND %s")
+        values += [
+            sql.value(c, "detection_date", date(filters.year, 1, 1)),
+            sql.value(c, "detection_date", date(filters.year, 12, 31)),
+        ]
+    # Previous reads backwards from its key; the page is turned round in ``KeysetPage.read``.
+    read = keys if at.forward else [k[1:] if k.startswith("-") else f"-{k}" for k in keys]
+    if at.key is not None:
+        term, key_values = _beyond_sql(read, at.key)
+        terms.append(term)
+        values += key_values
+    ordering = ", ".join(
+        f"{col(k.removeprefix('-'))} {'DESC' if k.startswith('-') else 'ASC'}" for k in read
+    )
+    # By key the page starts at its row; only a page asked by number is read by offset.
+    offset = 0 if at.key is not None else (at.number - 1) * size
+    values += [size + 1, offset] if offset else [size + 1]
+    statement = (
+        f"SELECT {', '.join(col(f) for f in CASE_ROW_FIELDS[:9])},"  # noqa: S608
+        f" p.{sql.column(p, 'pseudonym')}, r.{sql.column(r, 'first_name')},"
+        f" r.{sql.column(r, 'last_name')}"
+        f" FROM {sql.table(c)} c"
+        f" JOIN {sql.table(p)} p ON p.{sql.column(p, 'id')} = {col('person')}"
+        f" JOIN {sql.table(r)} r ON r.{sql.column(r, 'id')} = {col('registration')}"
+        f" WHERE {' AND '.join(terms)} ORDER BY {ordering} LIMIT %s{' OFFSET %s' if offset else ''}"
+    )
+    items = [_case_item(row) for row in sql.rows(statement, values)]
+    return KeysetPage.read(items, keys, at, size)
+
+
+def _beyond_sql(keys: Sequence[str], key: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``paging.beyond`` in plain SQL: the cases strictly after ``key`` in the order ``keys``
+    (the page reads forward in that order), as an OR of prefixes plus a bound on the first
+    key, which lets the database start its index scan at the row."""
+    names = [k.removeprefix("-") for k in keys]
+    if not set(names) <= _PAGE_KEY_FIELDS:
+        raise ValueError(f"not a case list order: {keys}")
+    values = [sql.value(Case, name, v) for name, v in zip(names, key, strict=True)]
+    ops = ["<" if k.startswith("-") else ">" for k in keys]
+    columns = [f"c.{sql.column(Case, name)}" for name in names]
+    params: list[Any] = [values[0]]
+    clauses = []
+    for i in range(len(keys)):
+        equal = [f"{columns[j]} = %s" for j in range(i)]
+        clauses.append(" AND ".join([*equal, f"{columns[i]} {ops[i]} %s"]))
+        params += [*values[:i], values[i]]
+    return f"{columns[0]} {ops[0]}= %s AND ({' OR '.join(f'({c})' for c in clauses)})", params
+
+
+def _case_item(row: Sequence[Any]) -> CaseItem:
+    """A ``CaseItem`` of a row of ``case_list_page``'s statement, converted as the ORM would (on
+    SQLite ids are 32 hex digits, dates text and booleans integers)."""
+    pk, reference, person, kind, state, lead, detected, child, sealed, *names = row
+    return CaseItem(
+        sql.uuid_of(pk),
+        reference,
+        sql.uuid_of(person),
+        kind,
+        state,
+        lead,
+        detected if isinstance(detected, date) else date.fromisoformat(detected),
+        bool(child),
+        bool(sealed),
+        *names,
+    )
 
 
 def institution_page(

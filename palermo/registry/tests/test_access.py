@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from palermo.core import sql
 from palermo.core.models import AuditEntry, BreakGlassGrant
 from palermo.core.roles import Capability, Role, Section
 from palermo.registry.access import scope_for, visible_cases, visible_persons
@@ -15,7 +16,7 @@ from palermo.registry.models import Case
 from palermo.registry.services import case_seal, case_transfer, team_add
 from palermo.testing.factories import InstitutionFactory, member
 
-from .factories import PERSONAL, break_glass, other_institution_user, register, registrar
+from .factories import PERSONAL, break_glass, other_institution_user, register, registrar, share
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +304,58 @@ def test_forms_of_exploitation_are_story_not_metadata(client_for):
     token = token_issue(actor=coord, user=coord, name="t", days=1)
     item = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get(f"/api/v1/cases/{case.pk}").json()
     assert item["forms"] == []
+
+
+# --- the case list's plain SQL selects what the querysets do ---------------------------
+
+
+def _listed_by_sql(user) -> set:
+    """The cases ``Scope.cases_sql`` selects for ``user`` (the case list's condition)."""
+    condition, params = scope_for(user).cases_sql("c")
+    statement = f"SELECT c.{sql.column(Case, 'id')} FROM {sql.table(Case)} c WHERE {condition}"  # noqa: S608
+    return {sql.uuid_of(pk) for (pk,) in sql.rows(statement, params)}
+
+
+@pytest.mark.parametrize("inline_ids", [True, False], ids=["team-ids-inline", "team-subquery"])
+def test_the_case_lists_sql_condition_selects_exactly_the_scopes_cases(monkeypatch, inline_ids):
+    """Every scope at once: own institution, referral, team beyond the hold (ids inline or,
+    past ``MAX_INLINE_IDS``, a subquery), break-glass, oversight, sealed (named or not),
+    child, and a role without record rights."""
+    if not inline_ids:
+        monkeypatch.setattr("palermo.registry.access.MAX_INLINE_IDS", 0)
+    alice = registrar()
+    own = register(alice)
+    child = register(alice, "Drita", "Berisha", child=True)
+    sealed = register(alice, "Vjosa", "Gashi")
+    supervisor = colleague(alice, Role.SUPERVISOR)
+    named = colleague(alice, Role.INVESTIGATOR)
+    case_seal(
+        actor=supervisor,
+        case=sealed,
+        reason="Official suspected of involvement",
+        named_users=[named],
+    )
+    bob = other_institution_user()
+    theirs = register(bob, "Ardit", "Hoxha")
+    referred = register(bob, "Besa", "Morina")
+    share(referred, institution_of(alice))
+    shelter = InstitutionFactory(capabilities=(Capability.SHELTER,))
+    worker = member(Role.CASE_WORKER, institution=shelter)
+    team_add(actor=supervisor, case=own, user=worker, institution=shelter)
+    glass = member(Role.SUPERVISOR, capabilities=PERSONAL)
+    break_glass(glass, theirs.person)
+    expected = {
+        alice: {own, child, referred},
+        supervisor: {own, child, sealed, referred},
+        named: {own, child, sealed, referred},
+        bob: {theirs, referred},
+        worker: {own},
+        glass: {theirs},
+        coordinator(): {own, child, theirs, referred},
+        colleague(alice, Role.ANALYST): set(),
+    }
+    for user, cases in expected.items():
+        user._registry_scope = None
+        by_orm = set(scope_for(user).cases().values_list("pk", flat=True))
+        assert by_orm == {c.pk for c in cases}, user.username
+        assert _listed_by_sql(user) == by_orm, user.username

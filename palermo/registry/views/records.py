@@ -35,11 +35,8 @@ from ..selectors import (
     PERSON_ORDER,
     CaseFilter,
     case_detail,
-    case_order,
-    case_page_queryset,
+    case_list_page,
     case_rows,
-    cases_for,
-    institution_page,
     merged_survivor,
     person_rows,
     person_view,
@@ -104,14 +101,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             year=data.get("year"),
         )
         order = data.get("order") or order
-    page = (
-        institution_page(request.user, filters, order, request.GET, PAGE_SIZE)
-        if filters.institution_id
-        else None
-    )
-    if page is None:
-        qs = case_page_queryset(cases_for(request.user, filters, order))
-        page = KeysetPage.seek(qs, case_order(order), request.GET, PAGE_SIZE)
+    page = case_list_page(request.user, filters, order, request.GET, PAGE_SIZE)
     rows = case_rows(request.user, page.object_list)
     audit.record_read(
         request.user,
