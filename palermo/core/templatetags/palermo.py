@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.apps import apps
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
 
 register = template.Library()
 
@@ -26,3 +30,31 @@ def object_panels(context: dict[str, Any], kind: str, obj: Any) -> SafeString:
                 name, extra = built
                 parts.append(render_to_string(name, {**extra, "obj": obj}, request=request))
     return mark_safe("".join(parts))  # noqa: S308 — rendered by our own templates (autoescaped)
+
+
+@register.simple_tag
+def language_buttons(current: str) -> SafeString:
+    """``{% language_buttons LANGUAGE_CODE %}``: the language menu's buttons, each language
+    named in itself and the page's own marked current. The same on every page of a language,
+    so built once per process and language (through the template engine, the seven
+    languages' names and links cost a tenth of a list page)."""
+    return _language_buttons(current, tuple(code for code, _name in settings.LANGUAGES))
+
+
+@lru_cache(maxsize=32)
+def _language_buttons(current: str, codes: tuple[str, ...]) -> SafeString:
+    return format_html_join(
+        "\n",
+        '<button class="dropdown-item{}" type="submit" name="language" value="{}" lang="{}"{}>'
+        "{}</button>",
+        (
+            (
+                " active" if code == current else "",
+                code,
+                code,
+                mark_safe(' aria-current="true"') if code == current else "",
+                get_language_info(code)["name_local"],
+            )
+            for code in codes
+        ),
+    )
