@@ -7,7 +7,10 @@ so that all three score the same fields the same way.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
+
+from palermo.dedup.engine.records import Features, prepare_typed
 
 from .models import Registration
 
@@ -42,6 +45,25 @@ def record_of(values: Mapping[str, Any]) -> dict[str, object]:
         "citizenship": "" if citizenship in UNKNOWN_CITIZENSHIP else citizenship,
         "place_of_birth": values["place_of_birth"],
     }
+
+
+def features_of(values: Mapping[str, Any], today: date | None = None) -> Features:
+    """The engine's features of one registration given as ``CANDIDATE_FIELDS`` values: those
+    of ``record_of(values)``, without writing its date and year out as text to be parsed
+    back (search-before-create prepares hundreds of candidates a search)."""
+    citizenship = values["citizenship"] or ""
+    return prepare_typed(
+        str(values["id"]),
+        source=str(values["institution_id"]),
+        first_name=values["first_name"] or "",
+        last_name=values["last_name"] or "",
+        sex=SEX_CODES.get(values["sex"], ""),
+        date_of_birth=values["date_of_birth"],
+        birth_year=values["birth_year"],
+        citizenship="" if citizenship in UNKNOWN_CITIZENSHIP else citizenship,
+        place_of_birth=values["place_of_birth"] or "",
+        today=today,
+    )
 
 
 def record_of_registration(registration: Registration) -> dict[str, object]:

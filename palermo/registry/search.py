@@ -29,7 +29,7 @@ from palermo.core.crypto import blind_index
 from palermo.dedup.engine.scorer import PairScore, score_candidates
 
 from .access import scope_for
-from .linkage import CANDIDATE_FIELDS, SEX_CODES, record_of
+from .linkage import CANDIDATE_FIELDS, SEX_CODES, features_of
 from .models import DuplicateAlert, NameKey, Person, Registration
 from .services.register import DOCUMENT_PURPOSE
 
@@ -199,13 +199,15 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
     scope = scope_for(actor)
     ids, by_document = _candidate_ids(query)
     candidates = _candidates(set(ids) | by_document)
+    today = timezone.localdate()
     scores = (
         score_candidates(
             query.record(),
-            [record_of(r) for r in candidates],
+            [features_of(r, today) for r in candidates],
             registry_size=registry_size(),
             # Only a pair this likely is shown or alerted: the others need no full comparison.
             min_probability=min(SHOW_THRESHOLD, ALERT_THRESHOLD),
+            today=today,
         )
         if candidates
         else []

@@ -26,6 +26,7 @@ from palermo.names import (
     parse_partial_date,
     skeleton,
 )
+from palermo.names.dates import MIN_YEAR, PartialDate
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -173,39 +174,101 @@ def prepare_record(
     except ValueError as exc:
         issue("date_of_birth", dob_text, f"{exc}; treated as missing")
         dob = parse_partial_date(None)
-    yob = dob.year
+    year = None
     if year_text:
         # Checked even beside a full date (which wins), so the file gets fixed.
         try:
             year = parse_partial_date(None, year_text, today=today).year
         except ValueError as exc:
             issue("birth_year", year_text, f"{exc}; treated as missing")
-        else:
-            if dob.iso() is None:
-                yob = year
 
     sex = _clean(row.get("sex")).upper() or None
     if sex is not None and sex not in SEX_CODES:
         issue("sex", sex, "sex must be M, F or empty; treated as missing")
-        sex = None
     cit = _clean(row.get("citizenship")).upper() or None
     if cit is not None and cit not in COUNTRY_CODES:
         issue("citizenship", cit, "not an ISO 3166-1 alpha-2 code (or XK); treated as missing")
-        cit = None
-    pob = fold(_clean(row.get("place_of_birth"))) or None
-    source = _clean(row.get("source_institution")) or None
-    names = _name_fields(_clean(row.get("first_name")), _clean(row.get("last_name")), cit)
-    gk, sk = names["gk"], names["sk"]
+    return _features(
+        _clean(row.get("record_id")),
+        _clean(row.get("source_institution")),
+        _clean(row.get("first_name")),
+        _clean(row.get("last_name")),
+        sex,
+        dob,
+        year,
+        cit,
+        _clean(row.get("place_of_birth")),
+    )
 
+
+def prepare_typed(
+    record_id: str,
+    *,
+    source: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    sex: str = "",
+    date_of_birth: dt.date | None = None,
+    birth_year: int | None = None,
+    citizenship: str = "",
+    place_of_birth: str = "",
+    today: dt.date | None = None,
+) -> Features:
+    """``prepare_record`` of values already typed (a registration as read from the database):
+    the same features, without writing its date and year out as text to parse them back (a
+    third of a search's work at a million registrations). Values ``prepare_record`` would
+    refuse are missing here too, silently: there is no file to fix."""
+    today = today or dt.datetime.now(tz=dt.UTC).date()
+    dob = (
+        PartialDate.full(date_of_birth)
+        if date_of_birth is not None and date_of_birth.year >= MIN_YEAR and date_of_birth <= today
+        else _UNKNOWN
+    )
+    year = birth_year if birth_year is not None and MIN_YEAR <= birth_year <= today.year else None
+    return _features(
+        record_id,
+        source.strip(),
+        first_name.strip(),
+        last_name.strip(),
+        sex.strip().upper() or None,
+        dob,
+        year,
+        citizenship.strip().upper() or None,
+        place_of_birth.strip(),
+    )
+
+
+_UNKNOWN = PartialDate.unknown()
+
+
+def _features(
+    record_id: str,
+    source: str,
+    first_name: str,
+    last_name: str,
+    sex: str | None,
+    dob: PartialDate,
+    year: int | None,
+    cit: str | None,
+    place_of_birth: str,
+) -> Features:
+    """The features of checked values (a year of birth counts only without a full date; an
+    unknown sex or country code counts as missing)."""
+    if cit is not None and cit not in COUNTRY_CODES:
+        cit = None
+    pob = fold(place_of_birth) or None
+    names = _name_fields(first_name, last_name, cit)
+    gk, sk = names["gk"], names["sk"]
+    iso = dob.iso()
     return Features(
-        record_id=_clean(row.get("record_id")),
-        source=source,
+        record_id=record_id,
+        source=source or None,
         **names,
         nk="|".join(sorted((gk, sk))) if gk and sk else None,
-        dob=dob.iso(),
+        dob=iso,
         dob_sw=dob.day_month_swapped(),
-        yob=yob,
-        sex=sex,
+        yob=year if iso is None and year is not None else dob.year,
+        sex=sex if sex in SEX_CODES else None,
         cit=cit,
         pob=pob,
         pobc=f"{pob}|{cit or ''}" if pob else None,

@@ -200,7 +200,7 @@ class Scorer:
 
 def score_candidates(
     new_record: Mapping[str, object],
-    candidates: Iterable[Mapping[str, object]],
+    candidates: Iterable[Mapping[str, object] | Features],
     *,
     model: Model | None = None,
     registry_size: int | None = None,
@@ -212,7 +212,8 @@ def score_candidates(
 
     Records are mappings with the CLI's columns (``record_id``, ``first_name``,
     ``last_name``, ``sex``, ``date_of_birth``, ``birth_year``, ``citizenship``,
-    ``place_of_birth``; missing keys count as empty). ``registry_size`` (number
+    ``place_of_birth``; missing keys count as empty), or candidates' ``Features`` already
+    prepared (``prepare_typed``). ``registry_size`` (number
     of registrations the candidates were drawn from) sets the prior: one new
     registration is expected to match ``expected_matches_per_record`` of them;
     without it the prior assumes the candidates are the whole registry.
@@ -223,7 +224,7 @@ def score_candidates(
     """
     model = model or default_model()
     left = prepare_record(new_record, today=today)
-    rights = [prepare_record(c, today=today) for c in candidates]
+    rights = [c if isinstance(c, Features) else prepare_record(c, today=today) for c in candidates]
     size = registry_size if registry_size is not None else max(2, len(rights) + 1)
     scorer = Scorer(model, prior=model.prior_for(size), term_frequencies=term_frequencies)
     if min_probability > 0:

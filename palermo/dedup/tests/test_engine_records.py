@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import copy
+from datetime import date, timedelta
 
 import pyarrow as pa
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from palermo.dedup.engine import Model, ModelError, link_records, prepare_record, term_frequencies
 from palermo.dedup.engine.blocking import RULES, pair_counts
 from palermo.dedup.engine.levels import FIRST_NAME, LAST_NAME, level_index
 from palermo.dedup.engine.pipeline import features_table
-from palermo.dedup.engine.records import Features, looks_swapped, name_roles, orient
+from palermo.dedup.engine.records import (
+    Features,
+    looks_swapped,
+    name_roles,
+    orient,
+    prepare_typed,
+)
 from palermo.dedup.engine.scorer import Scorer
 from palermo.dedup.tests.test_engine_pipeline import TODAY
 
@@ -149,3 +158,56 @@ def test_features_table_has_the_place_and_citizenship_column() -> None:
     table = features_table([record("a", "Ion", "Rusu", place_of_birth="Bălți", citizenship="MD")])
     assert isinstance(table, pa.Table)
     assert table.column("pobc").to_pylist() == ["balti|MD"]
+
+
+# --- typed values: the same features as their text ------------------------------------
+
+_names = st.text(alphabet="AaBbËëÇçŠšĐđЖжЉљ -'.", max_size=12)
+
+
+@given(
+    first=_names,
+    last=_names,
+    sex=st.sampled_from(["", "F", "M", "f", " m", "X"]),
+    born=st.one_of(st.none(), st.dates(date(1850, 1, 1), date(2030, 12, 31))),
+    year=st.one_of(st.none(), st.integers(min_value=-5, max_value=12000)),
+    citizenship=st.sampled_from(["", "XK", "al", "RS ", "ZZ", "QQ", "mk"]),
+    place=st.sampled_from(["", "Prizren", " Pejë ", "Ниш"]),
+)
+@example("Arta", "Gashi", "F", TODAY, TODAY.year + 1, "XK", "")  # the bounds: today,
+@example("Arta", "Gashi", "F", TODAY + timedelta(days=1), TODAY.year, "XK", "")  # a day after,
+@example("Arta", "Gashi", "F", date(1880, 1, 1), 1879, "XK", "")  # the first year, one before
+@example("Arta", "Gashi", "F", date(1879, 12, 31), 1880, "XK", "")
+@settings(max_examples=300, deadline=None)
+def test_typed_values_give_the_features_of_their_text(
+    first, last, sex, born, year, citizenship, place
+) -> None:
+    """``prepare_typed`` (a registration read from the database) and ``prepare_record`` (the
+    same values as a file's text) agree on every feature, refused values included."""
+    typed = prepare_typed(
+        "r1",
+        source="7",
+        first_name=first,
+        last_name=last,
+        sex=sex,
+        date_of_birth=born,
+        birth_year=year,
+        citizenship=citizenship,
+        place_of_birth=place,
+        today=TODAY,
+    )
+    text = prepare_record(
+        {
+            "record_id": "r1",
+            "source_institution": "7",
+            "first_name": first,
+            "last_name": last,
+            "sex": sex,
+            "date_of_birth": born.isoformat() if born else "",
+            "birth_year": "" if year is None else str(year),
+            "citizenship": citizenship,
+            "place_of_birth": place,
+        },
+        today=TODAY,
+    )
+    assert typed == text

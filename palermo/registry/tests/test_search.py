@@ -207,3 +207,25 @@ def test_the_name_keys_carry_the_year_of_birth_and_near_years_come_first(monkeyp
         SearchQuery(first_name="Arta", last_name="Krasniqi", birth_year=1990)
     )
     assert {uuid.UUID(i) for i in ids} == {target.registration_id, unknown.registration_id}
+
+
+@pytest.mark.parametrize(
+    "identity",
+    [
+        {"sex": "female"},  # a full date of birth (the factory's)
+        {"sex": "male", "date_of_birth": None, "birth_year": 1999},
+        {"sex": "unknown", "date_of_birth": None, "age": 30, "citizenship": "ZZ"},
+        {"place_of_birth": "Prizren", "citizenship": "AL"},
+    ],
+)
+def test_candidates_are_prepared_as_the_engine_prepares_their_records(identity):
+    """Search prepares its candidates from their typed values (``features_of``): the same
+    features the nightly linkage and the review screen get from their records."""
+    from palermo.dedup.engine.records import prepare_record
+    from palermo.registry.linkage import CANDIDATE_FIELDS, features_of, record_of
+    from palermo.registry.models import Registration
+
+    case = register(registrar(), "Милица", "Јовановић-Shala", **identity)
+    values = Registration.objects.filter(pk=case.registration_id).values(*CANDIDATE_FIELDS).get()
+    assert features_of(values) == prepare_record(record_of(values))
+    assert features_of(values).gn is not None
