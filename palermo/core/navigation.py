@@ -43,7 +43,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     visible = []
     for item in _nav_items(get_language()):
         if principal.can(item.action, item.section):
-            url = _url(item.url_name, get_script_prefix(), get_urlconf())
+            url = path_of(item.url_name)
             active = request.path == url or (url != "/" and request.path.startswith(url))
             visible.append({"url": url, "label": item.label, "active": active})
     return visible
@@ -65,6 +65,12 @@ def _forget_menu(*, setting: str, **kwargs: Any) -> None:
     if setting in ("ROOT_URLCONF", "INSTALLED_APPS", "LANGUAGES"):
         _nav_items.cache_clear()
         _url.cache_clear()
+
+
+def path_of(url_name: str) -> str:
+    """``reverse(url_name)`` of a view without arguments (the menu's links, on every page),
+    resolved once per process, script prefix and URLconf."""
+    return _url(url_name, get_script_prefix(), get_urlconf())
 
 
 @lru_cache(maxsize=256)

@@ -9,7 +9,7 @@ class InstitutionsConfig(AppConfig):
     def ready(self) -> None:
         from palermo.core.navigation import NavItem
 
-        from . import access  # noqa: F401  (registers the scope check)
+        from . import access, selectors  # noqa: F401  (register the scope check, the signals)
 
         self.nav_items = (
             NavItem("institutions:list", _("Institutions"), "institution.list", order=85),

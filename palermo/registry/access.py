@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple, Protocol
@@ -84,14 +84,17 @@ class Scope:
     @cached_property
     def team_case_ids(self) -> TeamCases:
         """``case_id in scope.team_case_ids``: whether the user is on that case's team."""
-        return TeamCases(
-            CaseTeamMember.objects.filter(
-                user_id=self.principal.user_id,
-                institution_id=self.institution_id,
-                removed_at__isnull=True,
-            )
-            if self.active
-            else CaseTeamMember.objects.none()
+        return TeamCases(self._team_rows)
+
+    def _team_rows(self) -> QuerySet[CaseTeamMember]:
+        """The user's live team memberships for the active institution (built only when a
+        question is not answered by a page's own statement: ``TeamCases.learn``)."""
+        if not self.active:
+            return CaseTeamMember.objects.none()
+        return CaseTeamMember.objects.filter(
+            user_id=self.principal.user_id,
+            institution_id=self.institution_id,
+            removed_at__isnull=True,
         )
 
     @cached_property
@@ -298,9 +301,14 @@ class TeamCases:
     every request or to pass as query parameters. Answers are cached for the request;
     ``load(ids)`` answers a whole page of cases in one query."""
 
-    def __init__(self, rows: QuerySet[CaseTeamMember]) -> None:
-        self.rows = rows
+    def __init__(self, rows: Callable[[], QuerySet[CaseTeamMember]]) -> None:
+        self._rows = rows
         self._known: dict[Any, bool] = {}
+
+    @cached_property
+    def rows(self) -> QuerySet[CaseTeamMember]:
+        """The user's team rows, as a queryset built when first asked."""
+        return self._rows()
 
     def load(self, case_ids: Iterable[Any]) -> None:
         missing = {i for i in case_ids if i not in self._known}

@@ -14,6 +14,7 @@ from palermo.core.forms import Form, digest, rendered_once
 from palermo.core.models import CodeItem
 from palermo.core.roles import Capability
 from palermo.institutions.models import Institution
+from palermo.institutions.selectors import active_choices
 
 from .codes import (
     Accompaniment,
@@ -232,10 +233,6 @@ class ExploitationEntryForm(Form):
         return data
 
 
-def _active_institutions() -> list[tuple[int, str]]:
-    return list(Institution.objects.filter(active=True).order_by("name").values_list("pk", "name"))
-
-
 class CaseFilterForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All")), *CaseKind.choices], required=False
@@ -243,9 +240,9 @@ class CaseFilterForm(Form):
     state = forms.ChoiceField(
         label=_("State"), choices=[("", _("All")), *CaseState.choices], required=False
     )
-    # Plain choices (one small query per page, in __init__: a callable would run again to
-    # render), not a ModelChoiceField: that iterates its queryset through a server-side
-    # cursor on PostgreSQL, three round trips on every list.
+    # Plain choices (read in __init__, at most once a minute: ``active_choices``), not a
+    # ModelChoiceField: that iterates its queryset through a server-side cursor on
+    # PostgreSQL, three round trips on every list.
     institution = forms.TypedChoiceField(
         label=_("Institution"), coerce=int, required=False, empty_value=None
     )
@@ -277,7 +274,7 @@ class CaseFilterForm(Form):
         super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         assert isinstance(field, forms.ChoiceField)
-        self.institutions = tuple(_active_institutions())
+        self.institutions = active_choices()
         field.choices = [("", _("All")), *self.institutions]
 
     def fields_html(self) -> SafeString:

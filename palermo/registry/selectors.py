@@ -483,8 +483,12 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
         elif kind == "team":
             facts.team.add(case_id)
         else:
-            # JSON text (SQLite, and PostgreSQL as Django sets psycopg to read jsonb)
-            held = json.loads(sections) if isinstance(sections, str) else sections
+            # JSON text (SQLite, and PostgreSQL as Django sets psycopg to read jsonb); most
+            # holds are whole ("[]": every section), read without the parser.
+            if sections == "[]":
+                held = []
+            else:
+                held = json.loads(sections) if isinstance(sections, str) else sections
             facts.access[case_id].append(HeldAccess(institution_id, held))
             facts.names[case_id].add(text)
     return facts

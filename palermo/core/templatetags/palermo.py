@@ -9,9 +9,12 @@ from django import template
 from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_info
+
+from palermo.core.navigation import path_of
 
 register = template.Library()
 
@@ -58,3 +61,22 @@ def _language_buttons(current: str, codes: tuple[str, ...]) -> SafeString:
             for code in codes
         ),
     )
+
+
+@register.simple_tag
+def asset(name: str) -> str:
+    """``{% static name %}`` for the files every page links (style sheets, scripts): the URL
+    asked of the storage once per process, not seven times a page."""
+    return _asset(name, settings.STATIC_URL)
+
+
+@lru_cache(maxsize=64)
+def _asset(name: str, static_url: str) -> str:
+    return static(name)
+
+
+@register.simple_tag
+def link(viewname: str) -> str:
+    """``{% url viewname %}`` of a view without arguments, for the links of every page's
+    menu: reversed once per process (``navigation.path_of``)."""
+    return path_of(viewname)
