@@ -6,21 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palermo.accounts.models import User
 from palermo.testing.factories import member
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    """Each test starts with an empty cache (lists' counts and choices are kept in it)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
