@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple, Protocol
@@ -199,7 +199,7 @@ class Scope:
                 condition = f"(SELECT h.{sql.column(a, 'id')} {held} LIMIT 1) IS NOT NULL"
                 if len(beyond) <= MAX_INLINE_IDS:
                     condition += f" OR {case_id} IN ({sql.marks(len(beyond))})"
-                    params += [sql.value(c, "id", pk) for pk in beyond]
+                    params += sql.uuids(beyond)
                 else:
                     on_team, team_params = self.team_sql()
                     condition += (
@@ -212,7 +212,7 @@ class Scope:
             if self.glass_person_ids:
                 person_id = f"{alias}.{sql.column(c, 'person')}"
                 condition += f" OR {person_id} IN ({sql.marks(len(self.glass_person_ids))})"
-                params += [sql.value(c, "id", pk) for pk in self.glass_person_ids]
+                params += sql.uuids(self.glass_person_ids)
             terms.append(f"({condition})")
         terms.append(
             f"({alias}.{sql.column(c, 'sealed')} = %s OR {case_id} IN"  # noqa: S608
@@ -250,16 +250,22 @@ class Scope:
 
     # --- sections -------------------------------------------------------------
     def case_sections(
-        self, case: CaseLike, access_rows: Iterable[CaseAccess | HeldAccess] | None = None
+        self,
+        case: CaseLike,
+        access_rows: Iterable[CaseAccess | HeldAccess] | None = None,
+        on_team: bool | None = None,
     ) -> frozenset[str]:
-        """Sections of ``case`` this user may read (empty: the case does not exist for them)."""
+        """Sections of ``case`` this user may read (empty: the case does not exist for them).
+        ``access_rows`` and ``on_team`` (whether the user is on its team) as a list read them
+        for a whole page, else looked up."""
         if not self.active or (case.sealed and case.pk not in self.sealed_for_me):
             return frozenset()
         if access_rows is None:
             access_rows = CaseAccess.objects.filter(
                 case_id=case.pk, institution_id=self.institution_id, revoked_at__isnull=True
             )
-        on_team = case.pk in self.team_case_ids
+        if on_team is None:
+            on_team = case.pk in self.team_case_ids
         base: set[str] = set()
         for row in access_rows:
             if row.institution_id != self.principal.institution_id or row.revoked_at:
@@ -314,15 +320,13 @@ class TeamCases:
         missing = {i for i in case_ids if i not in self._known}
         if not missing:
             return
-        self.learn(
-            missing, set(self.rows.filter(case_id__in=missing).values_list("case_id", flat=True))
-        )
+        on_team = set(self.rows.filter(case_id__in=missing).values_list("case_id", flat=True))
+        self.learn({case_id: case_id in on_team for case_id in missing})
 
-    def learn(self, case_ids: Iterable[Any], on_team: set[Any]) -> None:
-        """Record the answers for ``case_ids`` read elsewhere (``on_team``: those of them the
-        user is on the team of), as ``load`` would have found them."""
-        for case_id in case_ids:
-            self._known[case_id] = case_id in on_team
+    def learn(self, answers: Mapping[Any, bool]) -> None:
+        """Record answers read elsewhere (case id: whether the user is on its team), as
+        ``load`` would have found them."""
+        self._known.update(answers)
 
     def __contains__(self, case_id: object) -> bool:
         if case_id not in self._known:

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any, NamedTuple, cast
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.query import ValuesListIterable
@@ -410,13 +409,13 @@ class CaseRow:
 def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:
     """Rows for a page of cases, in a fixed number of queries (no N+1)."""
     scope = scope_for(user)
-    ids = [c.pk for c in cases]
-    facts = _page_facts(ids, scope)
-    scope.team_case_ids.learn(ids, facts.team)
+    facts = _page_facts([c.pk for c in cases], scope)
+    scope.team_case_ids.learn({c.pk: on for c, on in zip(cases, facts.team, strict=True)})
     rows = []
     url = reverser("registry:case")
-    for case in cases:
-        sections = scope.case_sections(case, facts.access[case.pk])
+    for n, case in enumerate(cases):
+        on_team = facts.team[n]
+        sections = scope.case_sections(case, facts.access[n], on_team)
         if Section.IDENTITY in sections:
             display = f"{case.first_name} {case.last_name}".strip()
         else:
@@ -426,9 +425,9 @@ def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:
                 case,
                 sections,
                 display,
-                sorted(facts.names[case.pk]),
-                sorted(facts.forms[case.pk]),
-                case.pk in scope.team_case_ids,
+                sorted(facts.names[n]),
+                sorted(facts.forms[n]),
+                on_team,
                 url(case.pk),
             )
         )
@@ -437,12 +436,13 @@ def case_rows(user: Any, cases: list[CaseItem]) -> list[CaseRow]:
 
 @dataclass
 class _PageFacts:
-    """What a page of cases shows beside the cases themselves (``_page_facts``)."""
+    """What a page of cases shows beside the cases themselves (``_page_facts``), each by the
+    case's position on the page."""
 
-    access: dict[Any, list[HeldAccess]] = field(default_factory=lambda: defaultdict(list))
-    names: dict[Any, set[str]] = field(default_factory=lambda: defaultdict(set))
-    forms: dict[Any, set[str]] = field(default_factory=lambda: defaultdict(set))
-    team: set[Any] = field(default_factory=set)
+    access: list[list[HeldAccess]]
+    names: list[set[str]]
+    forms: list[set[str]]
+    team: list[bool]
 
 
 def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
@@ -450,15 +450,16 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
     names, its forms of exploitation and whether the user is on its team, in one statement
     of plain SQL (``core.sql``). Through the ORM the same took three queries and 3 ms a page
     at 1M, most of it building the ``IN`` lists and converting the ids read back; here the
-    ids are prepared once and the rows' ids matched to the page's by their database value
-    (a hex string on SQLite, a UUID on PostgreSQL)."""
-    facts = _PageFacts()
+    ids are prepared once and the rows matched to the page's cases by their ids' database
+    values (a hex string on SQLite, a UUID on PostgreSQL)."""
+    facts = _PageFacts(
+        [[] for _ in ids], [set() for _ in ids], [set() for _ in ids], [False] * len(ids)
+    )
     if not ids:
         return facts
-    prep = Case._meta.pk.get_db_prep_value
-    by_db = {prep(pk, connection): pk for pk in ids}
+    at = {value: n for n, value in enumerate(sql.uuids(ids))}
     a, i, e, t = CaseAccess, Institution, Exploitation, CaseTeamMember
-    among = sql.marks(len(by_db))
+    among = sql.marks(len(at))
     statement = (
         f"SELECT 'held', a.{sql.column(a, 'case')}, a.{sql.column(a, 'institution')},"  # noqa: S608
         f" a.{sql.column(a, 'sections')}, i.{sql.column(i, 'name')}"
@@ -468,20 +469,20 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
         f" UNION ALL SELECT 'form', {sql.column(e, 'case')}, NULL, NULL, {sql.column(e, 'form')}"
         f" FROM {sql.table(e)} WHERE {sql.column(e, 'case')} IN ({among})"
     )
-    params = [*by_db, *by_db]
+    params = [*at, *at]
     if scope.active:  # an inactive scope's team is empty
         on_team, team_params = scope.team_sql()
         statement += (
             f" UNION ALL SELECT 'team', {sql.column(t, 'case')}, NULL, NULL, NULL"  # noqa: S608
             f" FROM {sql.table(t)} WHERE {sql.column(t, 'case')} IN ({among}) AND {on_team}"
         )
-        params += [*by_db, *team_params]
+        params += [*at, *team_params]
     for kind, case_db_id, institution_id, sections, text in sql.rows(statement, params):
-        case_id = by_db[case_db_id]
+        n = at[case_db_id]
         if kind == "form":
-            facts.forms[case_id].add(text)
+            facts.forms[n].add(text)
         elif kind == "team":
-            facts.team.add(case_id)
+            facts.team[n] = True
         else:
             # JSON text (SQLite, and PostgreSQL as Django sets psycopg to read jsonb); most
             # holds are whole ("[]": every section), read without the parser.
@@ -489,8 +490,8 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
                 held = []
             else:
                 held = json.loads(sections) if isinstance(sections, str) else sections
-            facts.access[case_id].append(HeldAccess(institution_id, held))
-            facts.names[case_id].add(text)
+            facts.access[n].append(HeldAccess(institution_id, held))
+            facts.names[n].add(text)
     return facts
 
 
