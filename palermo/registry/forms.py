@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -233,13 +234,24 @@ class ExploitationEntryForm(Form):
         return data
 
 
+def _all(choices: list[tuple[str, Any]]) -> Callable[[], list[tuple[str, Any]]]:
+    """``choices`` after "All", as a callable: a form's fields are deep-copied for every
+    form made, choices lists and their lazy labels with them (a list page makes one)."""
+    every = [("", _("All")), *choices]
+    return lambda: every
+
+
+_ORDERS = [
+    ("-detected", _("Newest detection first")),
+    ("detected", _("Oldest detection first")),
+    ("reference", _("Reference")),
+    ("state", _("State")),
+]
+
+
 class CaseFilterForm(Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All")), *CaseKind.choices], required=False
-    )
-    state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("All")), *CaseState.choices], required=False
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=_all(CaseKind.choices), required=False)
+    state = forms.ChoiceField(label=_("State"), choices=_all(CaseState.choices), required=False)
     # Plain choices (read in __init__, at most once a minute: ``active_choices``), not a
     # ModelChoiceField: that iterates its queryset through a server-side cursor on
     # PostgreSQL, three round trips on every list.
@@ -248,27 +260,16 @@ class CaseFilterForm(Form):
     )
     child = forms.ChoiceField(
         label=_("Children"),
-        choices=[("", _("All")), ("yes", _("Children only")), ("no", _("Adults only"))],
+        choices=_all([("yes", _("Children only")), ("no", _("Adults only"))]),
         required=False,
     )
     form = forms.ChoiceField(
-        label=_("Form of exploitation"),
-        choices=[("", _("All")), *ExploitationForm.choices],
-        required=False,
+        label=_("Form of exploitation"), choices=_all(ExploitationForm.choices), required=False
     )
     year = forms.IntegerField(
         label=_("Year of detection"), required=False, min_value=1990, max_value=2100
     )
-    order = forms.ChoiceField(
-        label=_("Sort by"),
-        choices=[
-            ("-detected", _("Newest detection first")),
-            ("detected", _("Oldest detection first")),
-            ("reference", _("Reference")),
-            ("state", _("State")),
-        ],
-        required=False,
-    )
+    order = forms.ChoiceField(label=_("Sort by"), choices=lambda: _ORDERS, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
