@@ -709,7 +709,10 @@ class PersonRow:
 
 
 def person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
-    """Rows for a page of persons in a fixed number of queries."""
+    """Rows for a page of persons in a fixed number of queries (none for no persons: a
+    search that matched nobody in scope)."""
+    if not persons:
+        return []
     scope = scope_for(user)
     ids = [p.pk for p in persons]
     cases = list(

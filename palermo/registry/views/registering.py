@@ -85,10 +85,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = search_persons(actor=request.user, query=_query(form))
         persons = [m.person_id for m in result.matches]
-        rows = {
-            r.person.pk: r
-            for r in person_rows(request.user, list(Person.objects.filter(pk__in=persons)))
-        }
+        found = list(Person.objects.filter(pk__in=persons)) if persons else []
+        rows = {r.person.pk: r for r in person_rows(request.user, found)}
         context.update(
             searched=True,
             matches=[(m, rows.get(m.person_id)) for m in result.matches],
