@@ -38,14 +38,23 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def country_field(label: Any, *, required: bool = True, initial: str = "") -> forms.ChoiceField:
-    choices = [("", "—"), *countries.choices()] if not required else countries.choices()
-    return forms.ChoiceField(label=label, choices=choices, required=required, initial=initial)
+    listed = [("", "—"), *countries.choices()] if not required else countries.choices()
+    # A callable: a form's fields are deep-copied for each form made, and this list holds
+    # some 250 countries (a twentieth of a search-before-create).
+    return forms.ChoiceField(
+        label=label, choices=lambda: listed, required=required, initial=initial
+    )
+
+
+def _sex_choices() -> list[tuple[str, Any]]:
+    """A callable, as ``country_field``'s choices."""
+    return [("", "—"), *Sex.choices]
 
 
 class SearchForm(Form):
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=_sex_choices, required=False)
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_year = forms.IntegerField(label=_("or year of birth"), required=False, min_value=1900)
     age = forms.IntegerField(

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 import pycountry
 
@@ -58,8 +58,7 @@ class RowIssue:
         return f"line {self.line}, column {self.column}: {self.message} ({self.value!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Features:
+class Features(NamedTuple):
     """What the model compares for one registration; None means missing.
 
     gn/sn: folded given name and surname; gnc: given name and citizenship (its
@@ -69,6 +68,9 @@ class Features:
     day and month swapped; yob: birth year from the full date or the year field;
     nk: swap-invariant name key for blocking; pobc: place of birth and citizenship
     (for the place's term frequency within that citizenship).
+
+    A named tuple, not a frozen dataclass: a search makes hundreds, and a frozen dataclass
+    sets each of its twenty fields through ``object.__setattr__`` (a sixth of a search).
     """
 
     record_id: str
@@ -93,7 +95,7 @@ class Features:
     pobc: str | None
 
 
-FEATURE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Features))
+FEATURE_COLUMNS: tuple[str, ...] = Features._fields
 INT_FEATURES = frozenset({"yob"})
 
 
@@ -340,7 +342,7 @@ def looks_swapped(record: Features, roles: NameRoles) -> bool:
 
 def swap_names(record: Features) -> Features:
     """The registration with given name and surname exchanged (features recomputed)."""
-    return replace(record, **_name_fields(record.sn or "", record.gn or "", record.cit))
+    return record._replace(**_name_fields(record.sn or "", record.gn or "", record.cit))
 
 
 def orient(records: list[Features], roles: NameRoles | None = None) -> tuple[list[Features], int]:

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from palermo.dedup.engine.levels import COMPARISONS, ComparisonSpec
 from palermo.dedup.engine.model import LevelParams, Model
@@ -226,7 +227,11 @@ def score_candidates(
     left = prepare_record(new_record, today=today)
     rights = [c if isinstance(c, Features) else prepare_record(c, today=today) for c in candidates]
     size = registry_size if registry_size is not None else max(2, len(rights) + 1)
-    scorer = Scorer(model, prior=model.prior_for(size), term_frequencies=term_frequencies)
+    prior = model.prior_for(size)
+    if model is _DEFAULT and not term_frequencies:
+        scorer = _default_scorer(prior)
+    else:
+        scorer = Scorer(model, prior=prior, term_frequencies=term_frequencies)
     if min_probability > 0:
         min_weight = logit2(min_probability) - 1e-9  # never drop a pair at the threshold
         kept = (scorer.score_at_least(left, right, min_weight) for right in rights)
@@ -238,6 +243,13 @@ def score_candidates(
 
 
 _DEFAULT: Model | None = None
+
+
+@lru_cache(maxsize=8)
+def _default_scorer(prior: float) -> Scorer:
+    """The shipped model's scorer for one prior, made once (search-before-create scores with
+    the same model and, for ten minutes at a time, the same prior: ``registry_size``)."""
+    return Scorer(default_model(), prior=prior)
 
 
 def default_model() -> Model:
