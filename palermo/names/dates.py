@@ -86,9 +86,14 @@ class PartialDate:
     def day_month_swapped(self) -> str | None:
         """The ISO date with day and month exchanged, when that is a different valid date."""
         d = self.date
-        if d is None or d.day > 12 or d.day == d.month:
-            return None
-        return dt.date(d.year, d.day, d.month).isoformat()
+        return None if d is None else day_month_swapped(d)
+
+
+def day_month_swapped(d: dt.date) -> str | None:
+    """``d`` in ISO with day and month exchanged, when that is a different valid date."""
+    if d.day > 12 or d.day == d.month:
+        return None
+    return dt.date(d.year, d.day, d.month).isoformat()
 
 
 def parse_partial_date(

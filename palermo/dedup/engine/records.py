@@ -26,7 +26,7 @@ from palermo.names import (
     parse_partial_date,
     skeleton,
 )
-from palermo.names.dates import MIN_YEAR, PartialDate
+from palermo.names.dates import MIN_YEAR, day_month_swapped
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -196,7 +196,7 @@ def prepare_record(
         _clean(row.get("first_name")),
         _clean(row.get("last_name")),
         sex,
-        dob,
+        dob.date,  # full or unknown: no year was given to parse_partial_date
         year,
         cit,
         _clean(row.get("place_of_birth")),
@@ -221,11 +221,7 @@ def prepare_typed(
     third of a search's work at a million registrations). Values ``prepare_record`` would
     refuse are missing here too, silently: there is no file to fix."""
     today = today or dt.datetime.now(tz=dt.UTC).date()
-    dob = (
-        PartialDate.full(date_of_birth)
-        if date_of_birth is not None and date_of_birth.year >= MIN_YEAR and date_of_birth <= today
-        else _UNKNOWN
-    )
+    known = date_of_birth is not None and date_of_birth.year >= MIN_YEAR and date_of_birth <= today
     year = birth_year if birth_year is not None and MIN_YEAR <= birth_year <= today.year else None
     return _features(
         record_id,
@@ -233,14 +229,11 @@ def prepare_typed(
         first_name.strip(),
         last_name.strip(),
         sex.strip().upper() or None,
-        dob,
+        date_of_birth if known else None,
         year,
         citizenship.strip().upper() or None,
         place_of_birth.strip(),
     )
-
-
-_UNKNOWN = PartialDate.unknown()
 
 
 def _features(
@@ -249,27 +242,26 @@ def _features(
     first_name: str,
     last_name: str,
     sex: str | None,
-    dob: PartialDate,
+    dob: dt.date | None,
     year: int | None,
     cit: str | None,
     place_of_birth: str,
 ) -> Features:
-    """The features of checked values (a year of birth counts only without a full date; an
-    unknown sex or country code counts as missing)."""
+    """The features of checked values (``dob`` a full date of birth or None; a year of birth
+    counts only without one; an unknown sex or country code counts as missing)."""
     if cit is not None and cit not in COUNTRY_CODES:
         cit = None
     pob = fold(place_of_birth) or None
     names = _name_fields(first_name, last_name, cit)
     gk, sk = names["gk"], names["sk"]
-    iso = dob.iso()
     return Features(
         record_id=record_id,
         source=source or None,
         **names,
         nk="|".join(sorted((gk, sk))) if gk and sk else None,
-        dob=iso,
-        dob_sw=dob.day_month_swapped(),
-        yob=year if iso is None and year is not None else dob.year,
+        dob=dob.isoformat() if dob else None,
+        dob_sw=day_month_swapped(dob) if dob else None,
+        yob=dob.year if dob else year,
         sex=sex if sex in SEX_CODES else None,
         cit=cit,
         pob=pob,

@@ -186,15 +186,15 @@ class Scorer:
             score = self.score(left, right)
             return score if score.match_weight >= min_weight else None
         weight = self.prior_weight
-        fields = []
+        levels = []
         # One level per comparison, each ending with ELSE (else zip(strict=True) fails).
-        for (name, params, w), best_after in zip(
-            self._levels(left, right), self._best_after, strict=True
-        ):
-            weight += w
-            fields.append(FieldComparison(name, params.label, params.gamma, w))
+        for level, best_after in zip(self._levels(left, right), self._best_after, strict=True):
+            weight += level[2]
+            levels.append(level)
             if weight + best_after < min_weight:
                 return None
+        # The fields only of a pair kept (most are dropped on the way).
+        fields = [FieldComparison(name, p.label, p.gamma, w) for name, p, w in levels]
         weight = self.prior_weight + sum(f.weight for f in fields)  # summed as score() does
         return PairScore(right.record_id, probability_from_weight(weight), weight, tuple(fields))
 

@@ -211,3 +211,11 @@ def test_typed_values_give_the_features_of_their_text(
         today=TODAY,
     )
     assert typed == text
+
+
+def test_a_full_date_of_birth_wins_over_the_year_field() -> None:
+    """The year field counts only without a full date (a file may hold both, disagreeing)."""
+    both = record("r1", "Arta", "Gashi", date_of_birth="1995-03-04", birth_year="1997")
+    year_only = record("r2", "Arta", "Gashi", birth_year="1997")
+    assert (both.yob, both.dob, both.dob_sw) == (1995, "1995-03-04", "1995-04-03")
+    assert (year_only.yob, year_only.dob, year_only.dob_sw) == (1997, None, None)
