@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from palermo.core import countries
@@ -290,6 +291,21 @@ class CaseFilterForm(Form):
     def fields_html(self) -> SafeString:
         """The filter's fields as HTML, rendered once per distinct filter (``rendered_once``)."""
         return rendered_once(self, "registry/_case_filter_fields.html", digest(self.institutions))
+
+    @classmethod
+    def blank_fields_html(cls) -> SafeString:
+        """``fields_html`` of a filter nobody filled in (the list's first page), without
+        making the form each time: kept per language and active institutions."""
+        key = (get_language(), digest(active_choices()))
+        html = _BLANK_FIELDS.get(key)
+        if html is None:
+            if len(_BLANK_FIELDS) >= 64:  # languages × institution lists seen: a few
+                _BLANK_FIELDS.clear()
+            html = _BLANK_FIELDS[key] = cls().fields_html()
+        return html
+
+
+_BLANK_FIELDS: dict[tuple[Any, ...], SafeString] = {}
 
 
 class TeamAddForm(Form):

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from palermo.core.models import AuditEntry
 from palermo.core.roles import Role
-from palermo.testing.factories import member
+from palermo.testing.factories import InstitutionFactory, member
 
 from .factories import (
     PLANS,
@@ -338,3 +338,21 @@ def test_the_filter_memo_keeps_valid_filters_only_and_drops_the_oldest(monkeypat
         render({"kind": kind})
     kept = [dict(key[4])["kind"] for key in core_forms._RENDERED]
     assert kept == ["'protection'", "''"]  # the oldest went first
+
+
+def test_the_first_pages_filter_follows_the_institutions_and_the_language(client_for):
+    """The first page makes no filter form; the fields it keeps for it still list every
+    active institution and speak the user's language."""
+    alice = registrar()
+    register(alice)
+    client = client_for(alice)
+    assert 'name="institution"' in client.get("/registry/cases/").content.decode()
+    new = InstitutionFactory(name="Qendra e re")
+    assert "Qendra e re" in client.get("/registry/cases/").content.decode()
+    client.post("/i18n/setlang/", {"language": "sq", "next": "/registry/cases/"})
+    shown = client.get("/registry/cases/").content.decode()
+    assert "Qendra e re" in shown
+    assert str(new.pk) in shown
+    assert 'lang="sq"' in shown
+    assert "Të gjitha" in shown
+    translation.activate("en")

@@ -88,9 +88,11 @@ def _visible_person(request: HttpRequest, pk: uuid.UUID) -> Person:
 
 @requires(READ, Section.METADATA)
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
+    # The list's first page asks for no filter: no form is made for it (its fields' HTML
+    # is kept: ``CaseFilterForm.blank_fields_html``).
+    form = CaseFilterForm(request.GET) if request.GET else None
     filters, order = CaseFilter(), "-detected"
-    if form.is_valid():
+    if form is not None and form.is_valid():
         data = form.cleaned_data
         filters = CaseFilter(
             kind=data.get("kind") or "",
@@ -109,12 +111,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         [r.case.pk for r in rows],
         sections=sorted({s for r in rows for s in r.sections}),
     )
-    template = (
-        "registry/_case_rows.html"
-        if request.headers.get("HX-Request")
-        else "registry/case_list.html"
-    )
-    return render(request, template, {"form": form, "page": page, "rows": rows})
+    context = {"form": form, "page": page, "rows": rows}
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_case_rows.html", context)
+    fields = form.fields_html() if form is not None else CaseFilterForm.blank_fields_html()
+    return render(request, "registry/case_list.html", {**context, "filter_fields": fields})
 
 
 @requires(READ, Section.METADATA)
