@@ -10,10 +10,12 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import get_script_prefix
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
+from palermo.core.context_processors import instance
 from palermo.core.navigation import path_of
 
 register = template.Library()
@@ -80,3 +82,39 @@ def link(viewname: str) -> str:
     """``{% url viewname %}`` of a view without arguments, for the links of every page's
     menu: reversed once per process (``navigation.path_of``)."""
     return path_of(viewname)
+
+
+@register.tag("fixed")
+def do_fixed(parser: template.base.Parser, token: template.base.Token) -> FixedNode:
+    """``{% fixed %}…{% endfixed %}``: a part of every page that is the same for everyone
+    reading it in one language (links to the style sheets and scripts, the footer, a
+    table's headings). Rendered once per process and language, with a context holding
+    nothing but ``instance``: a variable about the request or the user inside it renders
+    empty, never someone else's value."""
+    nodelist = parser.parse(("endfixed",))
+    parser.delete_first_token()
+    return FixedNode(nodelist)
+
+
+class FixedNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[tuple[str, ...], SafeString] = {}
+
+    def render(self, context: template.Context) -> SafeString:
+        settled = instance(None)  # type: ignore[arg-type]  # settings only, no request
+        key = (
+            get_language() or "",
+            repr(settled),
+            settings.STATIC_URL or "",
+            settings.ROOT_URLCONF,
+            get_script_prefix(),
+        )
+        html = self.rendered.get(key)
+        if html is None:
+            fixed = template.Context(
+                settled, autoescape=context.autoescape, use_l10n=context.use_l10n
+            )
+            with fixed.bind_template(context.template):
+                html = self.rendered[key] = mark_safe(self.nodelist.render(fixed))  # noqa: S308 - rendered by the engine, escaped there
+        return html
