@@ -115,6 +115,7 @@ class FixedNode(template.Node):
             fixed = template.Context(
                 settled, autoescape=context.autoescape, use_l10n=context.use_l10n
             )
-            with fixed.bind_template(context.template):
-                html = self.rendered[key] = mark_safe(self.nodelist.render(fixed))  # noqa: S308 - rendered by the engine, escaped there
+            if context.template is not None:  # always, inside a template's rendering
+                fixed.template = context.template
+            html = self.rendered[key] = mark_safe(self.nodelist.render(fixed))  # noqa: S308 - rendered by the engine, escaped there
         return html
