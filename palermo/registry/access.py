@@ -184,7 +184,7 @@ class Scope:
         (``tests/test_access.py`` compares the two in every scope)."""
         if not self.active:
             return "1 = 0", []
-        c, a, t, s = Case, CaseAccess, CaseTeamMember, CaseSealMember
+        c, a, t = Case, CaseAccess, CaseTeamMember
         case_id = f"{alias}.{sql.column(c, 'id')}"
         params: list[Any] = []
         terms: list[str] = []
@@ -214,12 +214,17 @@ class Scope:
                 condition += f" OR {person_id} IN ({sql.marks(len(self.glass_person_ids))})"
                 params += sql.uuids(self.glass_person_ids)
             terms.append(f"({condition})")
-        terms.append(
-            f"({alias}.{sql.column(c, 'sealed')} = %s OR {case_id} IN"  # noqa: S608
+        unsealed, unsealed_params = self.unsealed_sql(alias)
+        return " AND ".join([*terms, unsealed]), params + unsealed_params
+
+    def unsealed_sql(self, alias: str) -> tuple[str, list[Any]]:
+        """``unsealed()`` in plain SQL on the case table as ``alias``, and its parameters."""
+        c, s = Case, CaseSealMember
+        condition = (
+            f"({alias}.{sql.column(c, 'sealed')} = %s OR {alias}.{sql.column(c, 'id')} IN"  # noqa: S608
             f" (SELECT {sql.column(s, 'case')} FROM {sql.table(s)} WHERE {sql.column(s, 'user')} = %s))"
         )
-        params += [False, self.principal.user_id]
-        return " AND ".join(terms), params
+        return condition, [False, self.principal.user_id]
 
     def unsealed(self) -> Q:
         """Cases not sealed, or sealed and naming this user. A subquery, not the ids: a

@@ -185,14 +185,55 @@ def case_list_page(
         return page
     keys = case_order(order)
     at = Seek.of(Case, keys, params)
-    scope = scope_for(user)
-    c, p, r, e = Case, Person, Registration, Exploitation
+    condition, values = scope_for(user).cases_sql("c")
+    filtered, filter_values = _filter_sql(filters, "c")
+    terms = [condition, *filtered]
+    values += filter_values
+    # Previous reads backwards from its key; the page is turned round in ``KeysetPage.read``.
+    read = keys if at.forward else [k[1:] if k.startswith("-") else f"-{k}" for k in keys]
+    if {k.removeprefix("-") for k in keys} - _PAGE_KEY_FIELDS:
+        raise ValueError(f"not a case list order: {keys}")
+    columns = [(f"c.{sql.column(Case, k.removeprefix('-'))}", k.startswith("-")) for k in read]
+    if at.key is not None:
+        names = [k.removeprefix("-") for k in read]
+        key = [sql.value(Case, n, v) for n, v in zip(names, at.key, strict=True)]
+        term, key_values = _beyond_sql(columns, key)
+        terms.append(term)
+        values += key_values
+    # By key the page starts at its row; only a page asked by number is read by offset.
+    offset = 0 if at.key is not None else (at.number - 1) * size
+    values += [size + 1, offset] if offset else [size + 1]
+    statement = (
+        f"{_items_select()} WHERE {' AND '.join(terms)} ORDER BY {_ordering(columns)}"
+        f" LIMIT %s{' OFFSET %s' if offset else ''}"
+    )
+    items = [_case_item(row) for row in sql.rows(statement, values)]
+    return KeysetPage.read(items, keys, at, size)
+
+
+def _items_select() -> str:
+    """``SELECT`` of a list's ``CaseItem`` columns from the case ``c`` with its person ``p``
+    and registration ``r`` (``CASE_ROW_FIELDS``), for the plain-SQL pages."""
+    c, p, r = Case, Person, Registration
+    return (
+        f"SELECT {', '.join(f'c.{sql.column(c, f)}' for f in CASE_ROW_FIELDS[:9])},"  # noqa: S608
+        f" p.{sql.column(p, 'pseudonym')}, r.{sql.column(r, 'first_name')},"
+        f" r.{sql.column(r, 'last_name')} FROM {sql.table(c)} c"
+        f" JOIN {sql.table(p)} p ON p.{sql.column(p, 'id')} = c.{sql.column(c, 'person')}"
+        f" JOIN {sql.table(r)} r ON r.{sql.column(r, 'id')} = c.{sql.column(c, 'registration')}"
+    )
+
+
+def _filter_sql(filters: CaseFilter, alias: str) -> tuple[list[str], list[Any]]:
+    """``_filtered``'s conditions (every filter but the institution's) in plain SQL on the
+    case table as ``alias``, and their parameters."""
+    c, e = Case, Exploitation
 
     def col(field: str) -> str:
-        return f"c.{sql.column(c, field)}"
+        return f"{alias}.{sql.column(c, field)}"
 
-    condition, values = scope.cases_sql("c")
-    terms = [condition]
+    terms: list[str] = []
+    values: list[Any] = []
     for name, wanted in (("kind", filters.kind), ("state", filters.state)):
         if wanted:
             terms.append(f"{col(name)} = %s")
@@ -212,48 +253,35 @@ def case_list_page(
             sql.value(c, "detection_date", date(filters.year, 1, 1)),
             sql.value(c, "detection_date", date(filters.year, 12, 31)),
         ]
-    # Previous reads backwards from its key; the page is turned round in ``KeysetPage.read``.
-    read = keys if at.forward else [k[1:] if k.startswith("-") else f"-{k}" for k in keys]
-    if at.key is not None:
-        term, key_values = _beyond_sql(read, at.key)
-        terms.append(term)
-        values += key_values
-    ordering = ", ".join(
-        f"{col(k.removeprefix('-'))} {'DESC' if k.startswith('-') else 'ASC'}" for k in read
-    )
-    # By key the page starts at its row; only a page asked by number is read by offset.
-    offset = 0 if at.key is not None else (at.number - 1) * size
-    values += [size + 1, offset] if offset else [size + 1]
-    statement = (
-        f"SELECT {', '.join(col(f) for f in CASE_ROW_FIELDS[:9])},"  # noqa: S608
-        f" p.{sql.column(p, 'pseudonym')}, r.{sql.column(r, 'first_name')},"
-        f" r.{sql.column(r, 'last_name')}"
-        f" FROM {sql.table(c)} c"
-        f" JOIN {sql.table(p)} p ON p.{sql.column(p, 'id')} = {col('person')}"
-        f" JOIN {sql.table(r)} r ON r.{sql.column(r, 'id')} = {col('registration')}"
-        f" WHERE {' AND '.join(terms)} ORDER BY {ordering} LIMIT %s{' OFFSET %s' if offset else ''}"
-    )
-    items = [_case_item(row) for row in sql.rows(statement, values)]
-    return KeysetPage.read(items, keys, at, size)
+    return terms, values
 
 
-def _beyond_sql(keys: Sequence[str], key: Sequence[Any]) -> tuple[str, list[Any]]:
-    """``paging.beyond`` in plain SQL: the cases strictly after ``key`` in the order ``keys``
-    (the page reads forward in that order), as an OR of prefixes plus a bound on the first
-    key, which lets the database start its index scan at the row."""
-    names = [k.removeprefix("-") for k in keys]
-    if not set(names) <= _PAGE_KEY_FIELDS:
-        raise ValueError(f"not a case list order: {keys}")
-    values = [sql.value(Case, name, v) for name, v in zip(names, key, strict=True)]
-    ops = ["<" if k.startswith("-") else ">" for k in keys]
-    columns = [f"c.{sql.column(Case, name)}" for name in names]
-    params: list[Any] = [values[0]]
+def _ordering(columns: Sequence[tuple[str, bool]]) -> str:
+    return ", ".join(f"{column} {'DESC' if down else 'ASC'}" for column, down in columns)
+
+
+def _beyond_sql(columns: Sequence[tuple[str, bool]], key: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``paging.beyond`` in plain SQL: the rows strictly after ``key`` (database values) in
+    the order of ``columns`` ((column, descending), the last unique), as an OR of prefixes
+    plus a bound on the first, which lets the database start its index scan at the row."""
+    ops = ["<" if down else ">" for _column, down in columns]
+    names = [column for column, _down in columns]
+    params: list[Any] = [key[0]]
     clauses = []
-    for i in range(len(keys)):
-        equal = [f"{columns[j]} = %s" for j in range(i)]
-        clauses.append(" AND ".join([*equal, f"{columns[i]} {ops[i]} %s"]))
-        params += [*values[:i], values[i]]
-    return f"{columns[0]} {ops[0]}= %s AND ({' OR '.join(f'({c})' for c in clauses)})", params
+    for i in range(len(columns)):
+        equal = [f"{names[j]} = %s" for j in range(i)]
+        clauses.append(" AND ".join([*equal, f"{names[i]} {ops[i]} %s"]))
+        params += [*key[:i], key[i]]
+    return f"{names[0]} {ops[0]}= %s AND ({' OR '.join(f'({c})' for c in clauses)})", params
+
+
+def _case_items(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseItem]:
+    """The ``CaseItem``s of these cases (ids already in scope), by id, in one statement."""
+    if not ids:
+        return {}
+    statement = f"{_items_select()} WHERE c.{sql.column(Case, 'id')} IN ({sql.marks(len(ids))})"
+    items = (_case_item(row) for row in sql.rows(statement, sql.uuids(ids)))
+    return {item.id: item for item in items}
 
 
 def _case_item(row: Sequence[Any]) -> CaseItem:
@@ -301,54 +329,90 @@ def institution_page(
     target = cast(int, filters.institution_id)
     descending = keys[0].startswith("-") == at.forward
     # The cases under the other filters, sealed ones only for the users they name.
-    cases = _filtered(Case.objects.filter(scope.unsealed()), filters)
+    unsealed, unsealed_values = scope.unsealed_sql("c")
+    filtered, filter_values = _filter_sql(filters, "c")
+    cases = (" AND ".join([unsealed, *filtered]), [*unsealed_values, *filter_values])
     if scope.oversight:  # every case is in scope
-        found = _walk_holdings(_held_by(target), cases, at.key, descending, size)
+        found = _walk_holdings(target, None, cases, at.key, descending, size)
     else:
         # The rows of the institution holding fewer, each probed for the other's hold
         # first (one index probe), and for its case only then.
         held = cases_held()
         small, other = sorted((scope.institution_id, target), key=lambda i: held.get(i, 0))
-        shared = _held_by(small).filter(Exists(_held_by(other).filter(case_id=OuterRef("case_id"))))
-        found = _walk_holdings(shared, cases, at.key, descending, size)
+        found = _walk_holdings(small, other, cases, at.key, descending, size)
         in_scope = _filtered(scope.cases(), filters).filter(
             Exists(_held_by(target).filter(case=OuterRef("pk")))
         )
         found += _opened_otherwise(scope, in_scope, at.key, descending, size)
     found = sorted(set(found), reverse=descending)[: size + 1]
-    page = case_page_queryset(Case.objects.filter(pk__in=[pk for _date, pk in found]))
-    items = {item.pk: item for item in page}
+    items = _case_items([pk for _date, pk in found])
     return KeysetPage.read([items[pk] for _date, pk in found if pk in items], keys, at, size)
 
 
 def _walk_holdings(
-    holdings: QuerySet[CaseAccess],
-    cases: QuerySet[Case],
+    institution_id: int,
+    also_held_by: int | None,
+    cases: tuple[str, list[Any]],
     start: list[Any] | None,
     descending: bool,
     size: int,
 ) -> list[tuple[date, uuid.UUID]]:
-    """(detection date, case id) of the first ``size + 1`` of ``cases`` after ``start``,
-    walking the access rows ``holdings`` (one institution's) in order. An institution may
-    hold a case by two rows (it registered and leads it): those come together in this
-    order, and the next chunk starts after the last case read."""
-    keys = ("-detection_date", "-case_id") if descending else ("detection_date", "case_id")
-    rows = (
-        holdings.filter(Exists(cases.filter(pk=OuterRef("case_id"))))
-        # "revoked_at" (null in every row) first: the (institution, revoked_at, date) index.
-        .order_by("revoked_at", *keys)
-        .values_list("detection_date", "case_id")
+    """(detection date, case id) of the first ``size + 1`` cases after ``start`` that meet
+    ``cases`` (a condition on the case ``c`` and its parameters) among those
+    ``institution_id`` holds and, if given, ``also_held_by`` holds too, walking the first's
+    access rows in order through the (institution, revoked_at, date) index. An institution
+    may hold a case by two rows (it registered and leads it): those come together in this
+    order, and the next chunk starts after the last case read. Plain SQL (``core.sql``):
+    through the ORM, each chunk's statement took longer to build than to answer."""
+    a, c = CaseAccess, Case
+    condition, condition_values = cases
+    terms = [
+        f"a.{sql.column(a, 'institution')} = %s",
+        f"a.{sql.column(a, 'revoked_at')} IS NULL",
+    ]
+    values: list[Any] = [institution_id]
+    if also_held_by is not None:
+        terms.append(
+            f"EXISTS (SELECT 1 FROM {sql.table(a)} o WHERE o.{sql.column(a, 'institution')} = %s"  # noqa: S608
+            f" AND o.{sql.column(a, 'revoked_at')} IS NULL"
+            f" AND o.{sql.column(a, 'case')} = a.{sql.column(a, 'case')} LIMIT 1)"
+        )
+        values.append(also_held_by)
+    terms.append(
+        f"EXISTS (SELECT 1 FROM {sql.table(c)} c WHERE c.{sql.column(c, 'id')} ="  # noqa: S608
+        f" a.{sql.column(a, 'case')} AND {condition} LIMIT 1)"
+    )
+    values += condition_values
+    columns = [
+        (f"a.{sql.column(a, 'detection_date')}", descending),
+        (f"a.{sql.column(a, 'case')}", descending),
+    ]
+    # "revoked_at" (null in every row) first: the (institution, revoked_at, date) index.
+    ordering = f"a.{sql.column(a, 'revoked_at')} ASC, {_ordering(columns)}"
+    head = (
+        f"SELECT {columns[0][0]}, {columns[1][0]} FROM {sql.table(a)} a"  # noqa: S608
+        f" WHERE {' AND '.join(terms)}"
     )
     found: dict[uuid.UUID, date] = {}
     chunk = 2 * (size + 1)
+    key = (
+        [sql.value(a, "detection_date", start[0]), sql.value(c, "id", start[1])] if start else None
+    )
     while len(found) <= size:
-        read = list((rows.filter(beyond(keys, start, forward=True)) if start else rows)[:chunk])
-        for detected, case_id in read:
-            found.setdefault(case_id, detected)
-        if len(read) < chunk:
+        if key is None:
+            rows = sql.rows(f"{head} ORDER BY {ordering} LIMIT %s", [*values, chunk])
+        else:
+            after, after_values = _beyond_sql(columns, key)
+            rows = sql.rows(
+                f"{head} AND {after} ORDER BY {ordering} LIMIT %s",
+                [*values, *after_values, chunk],
+            )
+        for detected, case_id in rows:
+            found.setdefault(sql.uuid_of(case_id), detected)
+        if len(rows) < chunk:
             break
-        start = list(read[-1])
-    return [(detected, case_id) for case_id, detected in found.items()]
+        key = list(rows[-1])
+    return [(d if isinstance(d, date) else date.fromisoformat(d), pk) for pk, d in found.items()]
 
 
 def _opened_otherwise(
