@@ -340,10 +340,11 @@ def institution_page(
         held = cases_held()
         small, other = sorted((scope.institution_id, target), key=lambda i: held.get(i, 0))
         found = _walk_holdings(small, other, cases, at.key, descending, size)
-        in_scope = _filtered(scope.cases(), filters).filter(
-            Exists(_held_by(target).filter(case=OuterRef("pk")))
-        )
-        found += _opened_otherwise(scope, in_scope, at.key, descending, size)
+        if scope.beyond_hold_case_ids or scope.glass_person_ids:
+            in_scope = _filtered(scope.cases(), filters).filter(
+                Exists(_held_by(target).filter(case=OuterRef("pk")))
+            )
+            found += _opened_otherwise(scope, in_scope, at.key, descending, size)
     found = sorted(set(found), reverse=descending)[: size + 1]
     items = _case_items([pk for _date, pk in found])
     return KeysetPage.read([items[pk] for _date, pk in found if pk in items], keys, at, size)
@@ -419,9 +420,7 @@ def _opened_otherwise(
     scope: Scope, cases: QuerySet[Case], start: list[Any] | None, descending: bool, size: int
 ) -> list[tuple[date, uuid.UUID]]:
     """The first ``size + 1`` of ``cases`` the user opens through a team alone or
-    break-glass, after ``start`` (few: read by their ids)."""
-    if not (scope.beyond_hold_case_ids or scope.glass_person_ids):
-        return []
+    break-glass (few: read by their ids), after ``start``."""
     opened = Q(pk__in=scope.beyond_hold_case_ids) | Q(person_id__in=scope.glass_person_ids)
     keys = ("-detection_date", "-id") if descending else ("detection_date", "id")
     rows = cases.filter(opened).order_by(*keys)
