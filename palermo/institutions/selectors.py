@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -32,4 +33,7 @@ def active_choices() -> tuple[tuple[int, str], ...]:
 @receiver(post_save, sender=Institution)
 @receiver(post_delete, sender=Institution)
 def _forget_choices(**kwargs: Any) -> None:
+    """Forget the choices now, and again once the change is committed: a list read in
+    between (another thread, the old row) would otherwise keep them for CHOICES_TTL."""
     cache.delete(CHOICES_KEY)
+    transaction.on_commit(lambda: cache.delete(CHOICES_KEY))

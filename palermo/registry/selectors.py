@@ -520,7 +520,10 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
     )
     if not ids:
         return facts
-    at = {value: n for n, value in enumerate(sql.uuids(ids))}
+    # Each id's positions on the page (one, unless a page ever listed a case twice).
+    at: dict[Any, list[int]] = {}
+    for n, value in enumerate(sql.uuids(ids)):
+        at.setdefault(value, []).append(n)
     a, i, e, t = CaseAccess, Institution, Exploitation, CaseTeamMember
     among = sql.marks(len(at))
     statement = (
@@ -541,11 +544,12 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
         )
         params += [*at, *team_params]
     for kind, case_db_id, institution_id, sections, text in sql.rows(statement, params):
-        n = at[case_db_id]
         if kind == "form":
-            facts.forms[n].add(text)
+            for n in at[case_db_id]:
+                facts.forms[n].add(text)
         elif kind == "team":
-            facts.team[n] = True
+            for n in at[case_db_id]:
+                facts.team[n] = True
         else:
             # JSON text (SQLite, and PostgreSQL as Django sets psycopg to read jsonb); most
             # holds are whole ("[]": every section), read without the parser.
@@ -553,8 +557,9 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
                 held = []
             else:
                 held = json.loads(sections) if isinstance(sections, str) else sections
-            facts.access[n].append(HeldAccess(institution_id, held))
-            facts.names[n].add(text)
+            for n in at[case_db_id]:
+                facts.access[n].append(HeldAccess(institution_id, held))
+                facts.names[n].add(text)
     return facts
 
 

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -108,6 +108,7 @@ class FixedNode(template.Node):
             repr(settled),
             settings.STATIC_URL or "",
             settings.ROOT_URLCONF,
+            get_urlconf() or "",
             get_script_prefix(),
         )
         html = self.rendered.get(key)

@@ -359,3 +359,62 @@ def test_the_case_lists_sql_condition_selects_exactly_the_scopes_cases(monkeypat
         by_orm = set(scope_for(user).cases().values_list("pk", flat=True))
         assert by_orm == {c.pk for c in cases}, user.username
         assert _listed_by_sql(user) == by_orm, user.username
+
+
+def test_the_case_lists_sql_condition_agrees_at_the_edges(monkeypatch):
+    """A team-only case that is sealed (its member named or not), a removed team member, a
+    revoked hold, break-glass on a person one of whose cases is sealed: ``cases_sql``
+    selects what ``cases()`` does, with team ids inline and as a subquery."""
+    from palermo.registry.models import CaseAccess
+    from palermo.registry.services import team_remove
+
+    alice = registrar()
+    supervisor = colleague(alice, Role.SUPERVISOR)
+    shelter = InstitutionFactory(capabilities=(Capability.SHELTER,))
+    named, unnamed, removed = (member(Role.CASE_WORKER, institution=shelter) for _ in range(3))
+    sealed = register(alice, "Vjosa", "Gashi")
+    for worker in (named, unnamed):
+        team_add(actor=supervisor, case=sealed, user=worker, institution=shelter)
+    case_seal(
+        actor=supervisor,
+        case=sealed,
+        reason="Official suspected of involvement",
+        named_users=[named],
+    )
+    left = register(alice, "Besa", "Morina")
+    team_remove(
+        actor=supervisor,
+        case=left,
+        member=team_add(actor=supervisor, case=left, user=removed, institution=shelter),
+    )
+    bob = other_institution_user()
+    revoked = register(bob, "Ardit", "Hoxha")
+    CaseAccess.objects.create(
+        case=revoked,
+        institution=institution_of(alice),
+        source=CaseAccess.Source.REFERRAL,
+        detection_date=revoked.detection_date,
+        revoked_at=timezone.now(),
+    )
+    twice = register(bob, "Drita", "Berisha")
+    register(bob, person=twice.person)
+    case_seal(
+        actor=colleague(bob, Role.SUPERVISOR),
+        case=twice,
+        reason="Official suspected of involvement",
+    )
+    glass = member(Role.SUPERVISOR, capabilities=PERSONAL)
+    break_glass(glass, twice.person)
+    users = (alice, named, unnamed, removed, glass)
+    for inline in (True, False):
+        monkeypatch.setattr("palermo.registry.access.MAX_INLINE_IDS", 500 if inline else 0)
+        for user in users:
+            user._registry_scope = None
+            by_orm = set(scope_for(user).cases().values_list("pk", flat=True))
+            assert _listed_by_sql(user) == by_orm, (user.username, inline)
+    assert sealed.pk in _listed_by_sql(named)
+    assert sealed.pk not in _listed_by_sql(unnamed)
+    assert left.pk not in _listed_by_sql(removed)
+    assert revoked.pk not in _listed_by_sql(alice)
+    assert twice.pk not in _listed_by_sql(glass)
+    assert len(_listed_by_sql(glass)) == 1  # the person's other case, not the sealed one

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from palermo.registry.views import records
 
-from .factories import PLANS, register, registrar, share, take_plan
+from .factories import PLANS, other_institution_user, register, registrar, share, take_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +243,76 @@ def test_a_filtered_list_walks_the_index_of_its_filter_in_list_order(filters, or
         plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
     assert f"INDEX {index}" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+# --- the plain-SQL page reads what the ORM's plan reads -------------------------------
+
+
+def _orm_page(user, filters, order, params, size):
+    """The page as the ORM's plan reads it (``cases_for`` + ``KeysetPage.seek``)."""
+    from palermo.core.paging import KeysetPage
+    from palermo.registry.selectors import case_order, case_page_queryset, cases_for
+
+    return KeysetPage.seek(
+        case_page_queryset(cases_for(user, filters, order)), case_order(order), params, size
+    )
+
+
+def _signature(page):
+    return (
+        [c.pk for c in page.object_list],
+        page.has_next,
+        page.has_previous,
+        page.next_key,
+        page.previous_key,
+        page.number,
+    )
+
+
+def test_the_plain_sql_page_is_the_orms_page_in_every_order_filter_and_direction():
+    """``case_list_page`` against ``cases_for`` + ``KeysetPage.seek`` (the API's plan): the
+    same cases, links and numbers for every order, with detection dates tied, through Next
+    to the end, Previous back to the start, and pages asked by number."""
+    from palermo.registry.selectors import CASE_ORDERS, CaseFilter, case_list_page
+
+    alice = registrar()
+    bob = other_institution_user()
+    start = timezone.localdate() - timedelta(days=400)
+    for i in range(13):
+        case = register(
+            alice if i % 2 else bob,
+            f"Name{i}",
+            "Gashi",
+            detection=start + timedelta(days=i // 3),  # three cases a day: keys tie on dates
+            child=i % 5 == 0,
+            kind="nrm" if i % 4 else "protection",
+        )
+        if i % 4 == 0:
+            share(case, alice.memberships.first().institution)
+    filters = [
+        CaseFilter(),
+        CaseFilter(child=True),
+        CaseFilter(kind="nrm"),
+        CaseFilter(year=start.year),
+    ]
+    for case_filter in filters:
+        for order in CASE_ORDERS:
+            page = case_list_page(alice, case_filter, order, {}, 2)
+            assert _signature(page) == _signature(_orm_page(alice, case_filter, order, {}, 2))
+            while page.has_next:
+                params = {"after": page.next_key, "page": page.number + 1}
+                page = case_list_page(alice, case_filter, order, params, 2)
+                assert _signature(page) == _signature(
+                    _orm_page(alice, case_filter, order, params, 2)
+                )
+            while page.previous_key:
+                params = {"before": page.previous_key, "page": page.number - 1}
+                page = case_list_page(alice, case_filter, order, params, 2)
+                assert _signature(page) == _signature(
+                    _orm_page(alice, case_filter, order, params, 2)
+                )
+            for number in (2, 3):
+                params = {"page": number}
+                assert _signature(case_list_page(alice, case_filter, order, params, 2)) == (
+                    _signature(_orm_page(alice, case_filter, order, params, 2))
+                )
