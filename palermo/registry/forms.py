@@ -40,22 +40,24 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def country_field(label: Any, *, required: bool = True, initial: str = "") -> forms.ChoiceField:
     listed = [("", "—"), *countries.choices()] if not required else countries.choices()
-    # A callable: a form's fields are deep-copied for each form made, and this list holds
-    # some 250 countries (a twentieth of a search-before-create).
+    # Some 250 countries: deep-copied with every form, a twentieth of a search-before-create.
     return forms.ChoiceField(
-        label=label, choices=lambda: listed, required=required, initial=initial
+        label=label, choices=callable_choices(listed), required=required, initial=initial
     )
 
 
-def _sex_choices() -> list[tuple[str, Any]]:
-    """A callable, as ``country_field``'s choices."""
-    return [("", "—"), *Sex.choices]
+def callable_choices(choices: list[tuple[str, Any]]) -> Callable[[], list[tuple[str, Any]]]:
+    """``choices`` as a callable: a form's fields are deep-copied for every form made, a
+    list of choices and its lazy labels with them, a callable not."""
+    return lambda: choices
 
 
 class SearchForm(Form):
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=_sex_choices, required=False)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=callable_choices([("", "—"), *Sex.choices]), required=False
+    )
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     birth_year = forms.IntegerField(label=_("or year of birth"), required=False, min_value=1900)
     age = forms.IntegerField(
@@ -245,18 +247,18 @@ class ExploitationEntryForm(Form):
 
 
 def _all(choices: list[tuple[str, Any]]) -> Callable[[], list[tuple[str, Any]]]:
-    """``choices`` after "All", as a callable: a form's fields are deep-copied for every
-    form made, choices lists and their lazy labels with them (a list page makes one)."""
-    every = [("", _("All")), *choices]
-    return lambda: every
+    """``choices`` after "All", as a callable (``callable_choices``)."""
+    return callable_choices([("", _("All")), *choices])
 
 
-_ORDERS = [
-    ("-detected", _("Newest detection first")),
-    ("detected", _("Oldest detection first")),
-    ("reference", _("Reference")),
-    ("state", _("State")),
-]
+_ORDERS = callable_choices(
+    [
+        ("-detected", _("Newest detection first")),
+        ("detected", _("Oldest detection first")),
+        ("reference", _("Reference")),
+        ("state", _("State")),
+    ]
+)
 
 
 class CaseFilterForm(Form):
@@ -279,7 +281,7 @@ class CaseFilterForm(Form):
     year = forms.IntegerField(
         label=_("Year of detection"), required=False, min_value=1990, max_value=2100
     )
-    order = forms.ChoiceField(label=_("Sort by"), choices=lambda: _ORDERS, required=False)
+    order = forms.ChoiceField(label=_("Sort by"), choices=_ORDERS, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -177,8 +177,8 @@ def _candidates(ids: Iterable[str]) -> list[dict[str, Any]]:
     columns = ["id", "person_id", *_CANDIDATE_COLUMNS]
     rows = [dict(zip(columns, row, strict=True)) for row in sql.rows(statement, ids)]
     for row in rows:  # as the ORM reads a date (SQLite gives its text)
-        if isinstance(row["date_of_birth"], str):
-            row["date_of_birth"] = date.fromisoformat(row["date_of_birth"])
+        if row["date_of_birth"] is not None:
+            row["date_of_birth"] = sql.date_of(row["date_of_birth"])
     return rows
 
 

@@ -295,7 +295,7 @@ def _case_item(row: Sequence[Any]) -> CaseItem:
         kind,
         state,
         lead,
-        detected if isinstance(detected, date) else date.fromisoformat(detected),
+        sql.date_of(detected),
         bool(child),
         bool(sealed),
         *names,
@@ -413,7 +413,7 @@ def _walk_holdings(
         if len(rows) < chunk:
             break
         key = list(rows[-1])
-    return [(d if isinstance(d, date) else date.fromisoformat(d), pk) for pk, d in found.items()]
+    return [(sql.date_of(detected), pk) for pk, detected in found.items()]
 
 
 def _opened_otherwise(
