@@ -115,10 +115,12 @@ class Session:
 
 class Codes:
     """TOTP codes, never the same time step twice for a user (django-otp refuses a reused
-    code; it accepts one step ahead)."""
+    code; it accepts one step ahead). ``last`` starts from each device's last used step
+    (``_last_steps``): a run started within a minute of the previous one would otherwise
+    send codes that run already used."""
 
-    def __init__(self) -> None:
-        self.last: dict[str, int] = {}
+    def __init__(self, last: dict[str, int] | None = None) -> None:
+        self.last: dict[str, int] = dict(last or {})
 
     def next(self, username: str, secret: str) -> str:
         import pyotp
@@ -432,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(env, args.port, args.workers, RESULTS / f"{base}.server.log")
     try:
         log(f"gunicorn up ({args.workers} sync workers); signing in {args.clients} sessions")
-        codes = Codes()
+        codes = Codes(_last_steps(env))
         sessions = [
             sign_in(args.port, logins[SESSIONS[i % len(SESSIONS)]], codes)
             for i in range(args.clients)
@@ -496,6 +498,17 @@ def _institution_ids(env: dict[str, str]) -> list[int]:
         [str(VENV / "python"), "manage.py", "shell", "-c",
          "from palermo.institutions.models import Institution as I;"
          "print(list(I.objects.filter(active=True).values_list('pk', flat=True)))"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _last_steps(env: dict[str, str]) -> dict[str, int]:
+    """Each user's TOTP device's last used time step (django-otp's ``last_t``)."""
+    out = subprocess.run(
+        [str(VENV / "python"), "manage.py", "shell", "-c",
+         "import json; from django_otp.plugins.otp_totp.models import TOTPDevice as D;"
+         "print(json.dumps(dict(D.objects.values_list('user__username', 'last_t'))))"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
