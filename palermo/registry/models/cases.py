@@ -94,12 +94,21 @@ class Case(models.Model):
             models.Index(fields=["person"], name="case_person"),
             models.Index(fields=["state"], name="case_state"),
             # The list's default order and its reverse straight from the index, so a page
-            # stops after its rows whatever the filter (docs/benchmarks.md, Registry).
-            models.Index(fields=["-detection_date", "-id"], name="case_detected_desc"),
-            models.Index(fields=["state", "-detection_date", "-id"], name="case_state_detected"),
+            # stops after its rows whatever the filter (docs/benchmarks.md, Registry). Each
+            # ends with ``sealed``: SQLite then tests the scope's sealed condition in the
+            # index and reads a case's row only for the cases on the page (a list walks
+            # several cases out of scope for each one it shows).
+            models.Index(fields=["-detection_date", "-id", "sealed"], name="case_detected_desc"),
+            models.Index(
+                fields=["state", "-detection_date", "-id", "sealed"], name="case_state_detected"
+            ),
             # The kind and children filters walk only their own cases, in list order.
-            models.Index(fields=["kind", "-detection_date", "-id"], name="case_kind_detected"),
-            models.Index(fields=["is_child", "-detection_date", "-id"], name="case_child_detected"),
+            models.Index(
+                fields=["kind", "-detection_date", "-id", "sealed"], name="case_kind_detected"
+            ),
+            models.Index(
+                fields=["is_child", "-detection_date", "-id", "sealed"], name="case_child_detected"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,7 +144,9 @@ class CaseAccess(models.Model):
             models.Index(
                 fields=["institution", "revoked_at", "-detection_date"], name="caseaccess_inst"
             ),
-            models.Index(fields=["case", "institution"], name="caseaccess_case"),
+            # With ``revoked_at``, whether an institution holds a case (the list's scope
+            # condition, once per case it walks) is answered from the index alone.
+            models.Index(fields=["case", "institution", "revoked_at"], name="caseaccess_case"),
         ]
 
     def __str__(self) -> str:

@@ -245,6 +245,22 @@ def test_a_filtered_list_walks_the_index_of_its_filter_in_list_order(filters, or
     assert "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_the_list_asks_whether_the_institution_holds_each_case_of_the_index_alone(client_for):
+    """The scope's hold condition, probed once for every case the list walks past, reads the
+    (case, institution, revoked_at) index and never the access rows themselves."""
+    alice = registrar()
+    register(alice, "Arta", "Gashi")
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(alice).get("/registry/cases/").status_code == 200
+    page = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT 51" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + page)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX caseaccess_case" in plan, plan
+    assert "INDEX case_detected_desc" in plan, plan
+
+
 # --- the plain-SQL page reads what the ORM's plan reads -------------------------------
 
 
