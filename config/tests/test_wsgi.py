@@ -19,4 +19,3 @@ def test_the_wsgi_module_freezes_what_it_loaded_out_of_the_collectors_sight():
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
     )
     assert int(out.stdout.strip()) > 10_000  # Django and the apps, not a handful of objects
-

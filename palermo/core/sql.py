@@ -60,6 +60,19 @@ def marks(count: int) -> str:
     return ", ".join(["%s"] * count) or "NULL"
 
 
+def among(expression: str, values: Iterable[Any], element_type: str) -> tuple[str, list[Any]]:
+    """``expression IN (…)`` for ``values`` and its parameters. On PostgreSQL, one array
+    parameter (``= ANY(%s::uuid[])`` for an ``element_type`` of ``uuid``): psycopg works out
+    the places of a statement's parameters again on every execution once it has more than
+    fifty (a page's fifty ids, twice or thrice; a search's 400 candidates), and writes each
+    value into the text; an array is one value, and the statement's text the same whatever
+    the count. Elsewhere an ``IN`` list (``NULL`` for none: it matches nothing)."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return f"{expression} = ANY(%s::{element_type}[])", [values]
+    return f"{expression} IN ({marks(len(values))})", values
+
+
 def when(value: datetime) -> Any:
     """A datetime as the database compares it (text on SQLite, a timestamp on PostgreSQL)."""
     return connection.ops.adapt_datetimefield_value(value)

@@ -279,8 +279,8 @@ def _case_items(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseItem]:
     """The ``CaseItem``s of these cases (ids already in scope), by id, in one statement."""
     if not ids:
         return {}
-    statement = f"{_items_select()} WHERE c.{sql.column(Case, 'id')} IN ({sql.marks(len(ids))})"
-    items = (_case_item(row) for row in sql.rows(statement, sql.uuids(ids)))
+    among, values = sql.among(f"c.{sql.column(Case, 'id')}", sql.uuids(ids), "uuid")
+    items = (_case_item(row) for row in sql.rows(f"{_items_select()} WHERE {among}", values))
     return {item.id: item for item in items}
 
 
@@ -525,24 +525,26 @@ def _page_facts(ids: list[uuid.UUID], scope: Scope) -> _PageFacts:
     for n, value in enumerate(sql.uuids(ids)):
         at.setdefault(value, []).append(n)
     a, i, e, t = CaseAccess, Institution, Exploitation, CaseTeamMember
-    among = sql.marks(len(at))
+    holds, hold_ids = sql.among(f"a.{sql.column(a, 'case')}", at, "uuid")
+    forms, form_ids = sql.among(sql.column(e, "case"), at, "uuid")
     statement = (
         f"SELECT 'held', a.{sql.column(a, 'case')}, a.{sql.column(a, 'institution')},"  # noqa: S608
         f" a.{sql.column(a, 'sections')}, i.{sql.column(i, 'name')}"
         f" FROM {sql.table(a)} a JOIN {sql.table(i)} i"
         f" ON i.{sql.column(i, 'id')} = a.{sql.column(a, 'institution')}"
-        f" WHERE a.{sql.column(a, 'revoked_at')} IS NULL AND a.{sql.column(a, 'case')} IN ({among})"
+        f" WHERE a.{sql.column(a, 'revoked_at')} IS NULL AND {holds}"
         f" UNION ALL SELECT 'form', {sql.column(e, 'case')}, NULL, NULL, {sql.column(e, 'form')}"
-        f" FROM {sql.table(e)} WHERE {sql.column(e, 'case')} IN ({among})"
+        f" FROM {sql.table(e)} WHERE {forms}"
     )
-    params = [*at, *at]
+    params = [*hold_ids, *form_ids]
     if scope.active:  # an inactive scope's team is empty
         on_team, team_params = scope.team_sql()
+        team, team_ids = sql.among(sql.column(t, "case"), at, "uuid")
         statement += (
             f" UNION ALL SELECT 'team', {sql.column(t, 'case')}, NULL, NULL, NULL"  # noqa: S608
-            f" FROM {sql.table(t)} WHERE {sql.column(t, 'case')} IN ({among}) AND {on_team}"
+            f" FROM {sql.table(t)} WHERE {team} AND {on_team}"
         )
-        params += [*at, *team_params]
+        params += [*team_ids, *team_params]
     for kind, case_db_id, institution_id, sections, text in sql.rows(statement, params):
         if kind == "form":
             for n in at[case_db_id]:

@@ -6,10 +6,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from palermo.core import sql
-from palermo.core.models import CodeItem, Notification
+from palermo.core.models import BreakGlassGrant, CodeItem, Notification
 from palermo.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +46,34 @@ def test_uuid_of_reads_either_database_form():
     value = uuid.uuid4()
     assert sql.uuid_of(value) is value
     assert sql.uuid_of(value.hex) == value
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 60])
+def test_among_selects_exactly_its_values_given_as_uuids_or_as_text(count):
+    """``among`` on a UUID column: the ids as the database stores them (``uuids``) or as
+    ``CAST(id AS text)`` reads them; none matches nothing; more than fifty (where psycopg
+    stops caching a statement's parameter places) are one parameter on PostgreSQL."""
+    user = UserFactory()
+    grants = [
+        BreakGlassGrant.objects.create(
+            user=user,
+            institution_id=1,
+            target_type="registry.person",
+            target_id=str(n),
+            reason="test",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        for n in range(count + 2)
+    ]
+    wanted = [g.pk for g in grants[:count]]
+    g = BreakGlassGrant
+    pk = sql.column(g, "id")
+    as_text = f"SELECT CAST({pk} AS text) FROM {sql.table(g)}"  # noqa: S608
+    texts = [str(value) for (value,) in sql.rows(as_text, [])]
+    assert len(texts) == count + 2
+    for values in (sql.uuids(wanted), [t for t in texts if sql.uuid_of(t) in set(wanted)]):
+        condition, params = sql.among(pk, values, "uuid")
+        found = sql.rows(f"SELECT {pk} FROM {sql.table(g)} WHERE {condition}", params)  # noqa: S608
+        assert sorted(sql.uuid_of(value) for (value,) in found) == sorted(wanted)
+        if connection.vendor == "postgresql":
+            assert len(params) == 1
