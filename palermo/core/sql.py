@@ -61,15 +61,20 @@ def marks(count: int) -> str:
 
 
 def among(expression: str, values: Iterable[Any], element_type: str) -> tuple[str, list[Any]]:
-    """``expression IN (…)`` for ``values`` and its parameters. On PostgreSQL, one array
-    parameter (``= ANY(%s::uuid[])`` for an ``element_type`` of ``uuid``): psycopg works out
-    the places of a statement's parameters again on every execution once it has more than
-    fifty (a page's fifty ids, twice or thrice; a search's 400 candidates), and writes each
-    value into the text; an array is one value, and the statement's text the same whatever
-    the count. Elsewhere an ``IN`` list (``NULL`` for none: it matches nothing)."""
+    """``expression IN (…)`` for ``values`` (ids: UUIDs, their text, numbers) and its
+    parameters. On PostgreSQL, one text parameter, the values separated by commas, made an
+    array of ``element_type`` by the server (``= ANY(string_to_array(%s, ',')::uuid[])``):
+    psycopg works out the places of a statement's parameters again on every execution once
+    it has more than fifty (a page's fifty ids, thrice; a search's 400 candidates), and an
+    array parameter is written out value by value in Python (400 ids: 1.4 ms a statement,
+    0.4 ms as one string). Elsewhere an ``IN`` list (``NULL`` for none: it matches
+    nothing)."""
     values = list(values)
     if connection.vendor == "postgresql":
-        return f"{expression} = ANY(%s::{element_type}[])", [values]
+        text = ",".join(map(str, values))
+        if text.count(",") != max(len(values) - 1, 0):
+            raise ValueError("among() is for ids: a value holds a comma")
+        return f"{expression} = ANY(string_to_array(%s, ',')::{element_type}[])", [text]
     return f"{expression} IN ({marks(len(values))})", values
 
 

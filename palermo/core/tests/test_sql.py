@@ -77,3 +77,9 @@ def test_among_selects_exactly_its_values_given_as_uuids_or_as_text(count):
         assert sorted(sql.uuid_of(value) for (value,) in found) == sorted(wanted)
         if connection.vendor == "postgresql":
             assert len(params) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the values are one parameter there")
+def test_among_refuses_a_value_it_would_split():
+    with pytest.raises(ValueError, match="comma"):
+        sql.among("x", ["a,b"], "text")
