@@ -209,3 +209,24 @@ def test_audit_verify_on_an_empty_trail():
     result = audit.verify_chain()
     assert result.ok
     assert result.count == 0
+
+
+def test_a_write_is_not_kept_when_its_entry_fails_to_append_even_if_the_caller_carries_on(
+    monkeypatch,
+):
+    """An entry appends in the caller's transaction without a savepoint of its own: if it
+    fails, the caller's write rolls back with it, caught or not."""
+    from palermo.core.models import Notification
+
+    user = member(Role.REGISTRAR)
+
+    def fail(entry):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(audit, "_append", fail)
+    with transaction.atomic():
+        note = Notification.objects.create(user=user, kind="test", text="x", url="/")
+        with pytest.raises(DatabaseError):
+            audit.record(user, "test.written", note)
+    assert not Notification.objects.filter(pk=note.pk).exists()
+    assert not AuditEntry.objects.filter(action="test.written").exists()
