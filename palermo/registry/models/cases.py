@@ -141,8 +141,11 @@ class CaseAccess(models.Model):
 
     class Meta:
         indexes = [
+            # With the case last, an institution's walk along its holdings in list order
+            # (the institution filter) reads the index alone, already in the list's order.
             models.Index(
-                fields=["institution", "revoked_at", "-detection_date"], name="caseaccess_inst"
+                fields=["institution", "revoked_at", "-detection_date", "-case"],
+                name="caseaccess_inst",
             ),
             # With ``revoked_at``, whether an institution holds a case (the list's scope
             # condition, once per case it walks) is answered from the index alone.

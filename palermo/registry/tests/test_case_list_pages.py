@@ -261,6 +261,25 @@ def test_the_list_asks_whether_the_institution_holds_each_case_of_the_index_alon
     assert "INDEX case_detected_desc" in plan, plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize("order", ["-detected", "detected"])
+def test_the_institution_filter_walks_the_holdings_index_alone_in_list_order(client_for, order):
+    """The walk along an institution's holdings reads the (institution, revoked_at, date,
+    case) index only, already in the list's order either way: no access row, no sort."""
+    alice = registrar()
+    register(alice, "Arta", "Gashi")
+    mine = alice.principal.institution_id
+    with CaptureQueriesContext(connection) as queries:
+        path = f"/registry/cases/?institution={mine}&order={order}"
+        assert client_for(alice).get(path).status_code == 200
+    walk = next(q["sql"] for q in queries if 'FROM "registry_caseaccess" a WHERE' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + walk)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX caseaccess_inst" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
 # --- the plain-SQL page reads what the ORM's plan reads -------------------------------
 
 
