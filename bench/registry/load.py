@@ -47,6 +47,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 from . import generate, timing
 
@@ -493,25 +494,30 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _institution_ids(env: dict[str, str]) -> list[int]:
+def _ask(env: dict[str, str], code: str) -> Any:
+    """The JSON that ``code`` prints, run by ``manage.py shell`` on the benchmark database."""
     out = subprocess.run(
-        [str(VENV / "python"), "manage.py", "shell", "-c",
-         "from palermo.institutions.models import Institution as I;"
-         "print(list(I.objects.filter(active=True).values_list('pk', flat=True)))"],
+        [str(VENV / "python"), "manage.py", "shell", "-c", f"import json; {code}"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _institution_ids(env: dict[str, str]) -> list[int]:
+    return _ask(
+        env,
+        "from palermo.institutions.models import Institution as I;"
+        "print(json.dumps(list(I.objects.filter(active=True).values_list('pk', flat=True))))",
+    )
 
 
 def _last_steps(env: dict[str, str]) -> dict[str, int]:
     """Each user's TOTP device's last used time step (django-otp's ``last_t``)."""
-    out = subprocess.run(
-        [str(VENV / "python"), "manage.py", "shell", "-c",
-         "import json; from django_otp.plugins.otp_totp.models import TOTPDevice as D;"
-         "print(json.dumps(dict(D.objects.values_list('user__username', 'last_t'))))"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _ask(
+        env,
+        "from django_otp.plugins.otp_totp.models import TOTPDevice as D;"
+        "print(json.dumps(dict(D.objects.values_list('user__username', 'last_t'))))",
+    )
 
 
 def print_summary(summary: dict) -> None:
