@@ -361,9 +361,9 @@ def _walk_holdings(
     """(detection date, case id) of the first ``size + 1`` cases after ``start`` that meet
     ``cases`` (a condition on the case ``c`` and its parameters) among those
     ``institution_id`` holds and, if given, ``also_held_by`` holds too, walking the first's
-    access rows in order through the (institution, revoked_at, date) index. An institution
-    may hold a case by two rows (it registered and leads it): those come together in this
-    order, and the next chunk starts after the last case read. Plain SQL (``core.sql``):
+    access rows in order through the (institution, revoked_at, date, case) index. An
+    institution may hold a case by two rows (it registered and leads it): those come
+    together in this order, and the next chunk starts after the last case read. Plain SQL (``core.sql``):
     through the ORM, each chunk's statement took longer to build than to answer."""
     a, c = CaseAccess, Case
     condition, condition_values = cases
@@ -388,7 +388,8 @@ def _walk_holdings(
         (f"a.{sql.column(a, 'detection_date')}", descending),
         (f"a.{sql.column(a, 'case')}", descending),
     ]
-    # "revoked_at" (null in every row) first: the (institution, revoked_at, date) index.
+    # "revoked_at" (null in every row) first: the (institution, revoked_at, date, case)
+    # index gives the rows in this order, read from the index alone.
     ordering = f"a.{sql.column(a, 'revoked_at')} ASC, {_ordering(columns)}"
     head = (
         f"SELECT {columns[0][0]}, {columns[1][0]} FROM {sql.table(a)} a"  # noqa: S608
