@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from config.settings.base import PG_SESSION_OPTIONS
+from config.settings.base import PG_BINDING_OPTIONS, PG_SESSION_OPTIONS
 from config.settings.dev import *  # noqa: F403
 from config.settings.dev import SQLITE_OPTIONS
 
@@ -40,7 +40,7 @@ if BENCH_DB == "postgres":
             "PORT": "5432",
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {"options": PG_SESSION_OPTIONS},  # as config.settings.production
+            "OPTIONS": {"options": PG_SESSION_OPTIONS, **PG_BINDING_OPTIONS},  # as production
         }
     }
 else:

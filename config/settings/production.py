@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PG_SESSION_OPTIONS
+from .base import PG_BINDING_OPTIONS, PG_SESSION_OPTIONS
 
 REQUIRED = (
     "DJANGO_SECRET_KEY",
@@ -41,7 +41,10 @@ if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     # Short OLTP queries: JIT compilation costs more than it saves (0.4 s of a filtered
     # 1M-case list page), and parallel workers cost more than they share out among the
     # requests running at once (a list filtered by state 91 -> 30 ms; docs/benchmarks.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", PG_SESSION_OPTIONS)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("options", PG_SESSION_OPTIONS)
+    for name, value in PG_BINDING_OPTIONS.items():
+        options.setdefault(name, value)
 
 SECURE_SSL_REDIRECT = os.environ.get("PALERMO_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,7 +7,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import PG_BINDING_OPTIONS, VAR_DIR
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -25,6 +25,8 @@ if os.environ.get("DATABASE_URL"):
     # Test databases are flushed between transactional tests; the audit trigger allows
     # TRUNCATE only where this session setting is on (never in production).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c palermo.audit_truncate=on"
+    # Bound and prepared as in production: a statement the server cannot type fails here.
+    DATABASES["default"]["OPTIONS"].update(PG_BINDING_OPTIONS)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/ yet
     DATABASES = {

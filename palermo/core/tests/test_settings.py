@@ -100,6 +100,33 @@ def test_production_opens_postgresql_without_jit_or_parallel_workers():
 
 
 @pytest.mark.nodb
+def test_production_binds_values_on_the_server_and_prepares_what_a_connection_repeats():
+    """Every request runs the same statements: the server parses one once a connection has
+    run it PG_PREPARE_THRESHOLD times (docs/benchmarks.md). Read off a real connection: no
+    statement is prepared before, one after."""
+    code = (
+        "from django.conf import settings\n"
+        "from django.db import connection\n"
+        "prepared = 'SELECT count(*) FROM pg_prepared_statements'\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute(prepared)\n"
+        "    print(c.fetchone()[0])\n"
+        "    for _ in range(settings.PG_PREPARE_THRESHOLD + 1):\n"
+        "        c.execute('SELECT %s + 1', [41])\n"
+        "        assert c.fetchone()[0] == 42\n"
+        "    c.execute(prepared)\n"
+        "    print(c.fetchone()[0])\n"
+    )
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    result = run(
+        ["manage.py", "shell", "--no-imports", "--settings=config.settings.production", "-c", code],
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "1"]
+
+
+@pytest.mark.nodb
 def test_the_languages_offered_are_read_however_their_codes_are_spelt(tmp_path):
     script = "from django.conf import settings; print([c for c, _ in settings.LANGUAGES])"
     env = {"PALERMO_VAR_DIR": str(tmp_path), "PALERMO_LANGUAGES": "en, sq,sr_Latn,SR"}
