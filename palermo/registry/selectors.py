@@ -185,7 +185,11 @@ def case_list_page(
         return page
     keys = case_order(order)
     at = Seek.of(Case, keys, params)
-    condition, values = scope_for(user).cases_sql("c")
+    scope = scope_for(user)
+    if _holdings_alone(scope, filters, keys, at):
+        descending = keys[0].startswith("-") == at.forward
+        return KeysetPage.read(_held_page_items(scope, at.key, descending, size), keys, at, size)
+    condition, values = scope.cases_sql("c")
     filtered, filter_values = _filter_sql(filters, "c")
     terms = [condition, *filtered]
     values += filter_values
@@ -211,14 +215,83 @@ def case_list_page(
     return KeysetPage.read(items, keys, at, size)
 
 
-def _items_select() -> str:
+def _holdings_alone(scope: Scope, filters: CaseFilter, keys: Sequence[str], at: Seek) -> bool:
+    """Whether the page is read from the user's institution's holdings alone
+    (``_held_page_items``): the unfiltered list in detection order, asked by key or from the
+    top, of a user who opens no case otherwise (through a team alone, or break-glass)."""
+    return (
+        filters == CaseFilter()
+        and keys[0].removeprefix("-") == "detection_date"
+        and (at.key is not None or at.number == 1)
+        and scope.active
+        and not scope.oversight
+        and not scope.beyond_hold_case_ids
+        and not scope.glass_person_ids
+    )
+
+
+def _held_page_items(
+    scope: Scope, start: list[Any] | None, descending: bool, size: int
+) -> list[CaseItem]:
+    """The first ``size + 1`` cases after ``start`` (a (detection date, id) key) that the
+    user's institution holds and the user may see unsealed, walking its access rows in
+    list order through the (institution, revoked_at, date, case) index: every row walked is
+    on the page. Walking the cases in that order and probing each for the hold read six
+    cases for each one shown for an institution holding a sixth of them, and thirty for the
+    labour inspectorate (PostgreSQL at 1M: 1.2 -> 0.5 ms and 5.0 -> 1.0 ms). The
+    institution that registered a case holds it by two rows (registered, lead), which come
+    together in this order: twice a page's rows are read, each case kept once, and a next
+    statement starts after the last row read if that made too few."""
+    a = CaseAccess
+    unsealed, unsealed_values = scope.unsealed_sql("c")
+    head = (
+        f"{_items_select(holdings=True)} WHERE a.{sql.column(a, 'institution')} = %s"
+        f" AND a.{sql.column(a, 'revoked_at')} IS NULL AND {unsealed}"
+    )
+    values = [scope.institution_id, *unsealed_values]
+    columns = [
+        (f"a.{sql.column(a, 'detection_date')}", descending),
+        (f"a.{sql.column(a, 'case')}", descending),
+    ]
+    # "revoked_at" (null in every row) first, as the index has it.
+    ordering = f"a.{sql.column(a, 'revoked_at')} ASC, {_ordering(columns)}"
+    chunk = 2 * (size + 1)
+    key = (
+        [sql.value(a, "detection_date", start[0]), sql.value(Case, "id", start[1])]
+        if start
+        else None
+    )
+    items: dict[uuid.UUID, CaseItem] = {}
+    while len(items) <= size:
+        after, after_values = _beyond_sql(columns, key) if key else ("", [])
+        rows = sql.rows(
+            f"{head}{f' AND {after}' if after else ''} ORDER BY {ordering} LIMIT %s",
+            [*values, *after_values, chunk],
+        )
+        for row in rows:
+            item = _case_item(row)
+            items.setdefault(item.id, item)
+        if len(rows) < chunk:
+            break
+        key = [rows[-1][6], rows[-1][0]]  # the last row's detection date and case id, as stored
+    return list(items.values())[: size + 1]
+
+
+def _items_select(*, holdings: bool = False) -> str:
     """``SELECT`` of a list's ``CaseItem`` columns from the case ``c`` with its person ``p``
-    and registration ``r`` (``CASE_ROW_FIELDS``), for the plain-SQL pages."""
-    c, p, r = Case, Person, Registration
+    and registration ``r`` (``CASE_ROW_FIELDS``), for the plain-SQL pages; with
+    ``holdings``, from the access rows ``a`` joined to their cases."""
+    c, p, r, a = Case, Person, Registration, CaseAccess
+    source = f"{sql.table(c)} c"
+    if holdings:
+        source = (
+            f"{sql.table(a)} a JOIN {sql.table(c)} c"
+            f" ON c.{sql.column(c, 'id')} = a.{sql.column(a, 'case')}"
+        )
     return (
         f"SELECT {', '.join(f'c.{sql.column(c, f)}' for f in CASE_ROW_FIELDS[:9])},"  # noqa: S608
         f" p.{sql.column(p, 'pseudonym')}, r.{sql.column(r, 'first_name')},"
-        f" r.{sql.column(r, 'last_name')} FROM {sql.table(c)} c"
+        f" r.{sql.column(r, 'last_name')} FROM {source}"
         f" JOIN {sql.table(p)} p ON p.{sql.column(p, 'id')} = c.{sql.column(c, 'person')}"
         f" JOIN {sql.table(r)} r ON r.{sql.column(r, 'id')} = c.{sql.column(c, 'registration')}"
     )
