@@ -253,8 +253,7 @@ def _held_page_items(
         (f"a.{sql.column(a, 'detection_date')}", descending),
         (f"a.{sql.column(a, 'case')}", descending),
     ]
-    # "revoked_at" (null in every row) first, as the index has it.
-    ordering = f"a.{sql.column(a, 'revoked_at')} ASC, {_ordering(columns)}"
+    ordering = _holdings_ordering(columns, descending)
     chunk = 2 * (size + 1)
     key = (
         [sql.value(a, "detection_date", start[0]), sql.value(Case, "id", start[1])]
@@ -275,6 +274,16 @@ def _held_page_items(
             break
         key = [rows[-1][6], rows[-1][0]]  # the last row's detection date and case id, as stored
     return list(items.values())[: size + 1]
+
+
+def _holdings_ordering(columns: Sequence[tuple[str, bool]], descending: bool) -> str:
+    """``ORDER BY`` of a walk along the access rows ``a`` in ``columns``' order (date, case)
+    that the (institution, revoked_at, -date, -case) index gives as it is: "revoked_at"
+    (null in every row walked) first, in the direction the index is read, forwards when
+    descending and backwards otherwise. Ascending after it, PostgreSQL sorted every row the
+    institution holds (the police's oldest first: 8.8 s at 1M)."""
+    revoked = f"a.{sql.column(CaseAccess, 'revoked_at')} {'ASC' if descending else 'DESC'}"
+    return f"{revoked}, {_ordering(columns)}"
 
 
 def _items_select(*, holdings: bool = False) -> str:
@@ -461,9 +470,7 @@ def _walk_holdings(
         (f"a.{sql.column(a, 'detection_date')}", descending),
         (f"a.{sql.column(a, 'case')}", descending),
     ]
-    # "revoked_at" (null in every row) first: the (institution, revoked_at, date, case)
-    # index gives the rows in this order, read from the index alone.
-    ordering = f"a.{sql.column(a, 'revoked_at')} ASC, {_ordering(columns)}"
+    ordering = _holdings_ordering(columns, descending)
     head = (
         f"SELECT {columns[0][0]}, {columns[1][0]} FROM {sql.table(a)} a"  # noqa: S608
         f" WHERE {' AND '.join(terms)}"

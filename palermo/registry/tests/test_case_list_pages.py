@@ -301,6 +301,37 @@ def test_the_institution_filter_walks_the_holdings_index_alone_in_list_order(cli
     assert "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plan")
+@pytest.mark.parametrize("order", ["-detected", "detected"])
+@pytest.mark.parametrize("query", ["", "institution={mine}&"])
+def test_postgresql_can_walk_the_holdings_index_in_list_order_either_way(client_for, order, query):
+    """The walks along an institution's holdings (the plain list's page, the institution
+    filter's) can be answered in list order by the index itself, either way, so that a
+    page reads its fifty rows and stops: with sorting made a last resort, the plan holds
+    no sort. (Ordered on "revoked_at" ascending when it read the index backwards, the
+    oldest-first list sorted all of the police's 800,000 holdings at 1M: 8.8 s.)"""
+    alice = registrar()
+    register(alice, "Arta", "Gashi")
+    mine = alice.principal.institution_id
+    path = f"/registry/cases/?{query.format(mine=mine)}order={order}"
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(alice).get(path).status_code == 200
+    walks = [
+        q["sql"]
+        for q in queries
+        if 'FROM "registry_caseaccess" a' in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    assert walks
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for walk in walks:
+            cursor.execute("EXPLAIN " + walk)
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+            assert "caseaccess_inst" in plan, plan
+            assert "Sort" not in plan, plan
+
+
 # --- the plain-SQL page reads what the ORM's plan reads -------------------------------
 
 
