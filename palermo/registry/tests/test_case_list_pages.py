@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -360,11 +360,13 @@ def test_the_plain_sql_page_is_the_orms_page_in_every_order_filter_and_direction
     """``case_list_page`` against ``cases_for`` + ``KeysetPage.seek`` (the API's plan): the
     same cases, links and numbers for every order, with detection dates tied, through Next
     to the end, Previous back to the start, and pages asked by number."""
+    from palermo.registry.models import Exploitation
     from palermo.registry.selectors import CASE_ORDERS, CaseFilter, case_list_page
 
     alice = registrar()
     bob = other_institution_user()
-    start = timezone.localdate() - timedelta(days=400)
+    # Across a new year: the year filter keeps the first six.
+    start = date(timezone.localdate().year - 1, 12, 30)
     for i in range(13):
         case = register(
             alice if i % 2 else bob,
@@ -376,11 +378,16 @@ def test_the_plain_sql_page_is_the_orms_page_in_every_order_filter_and_direction
         )
         if i % 4 == 0:
             share(case, alice.memberships.first().institution)
+        if i % 3 != 1:  # begging too, in some of each day's cases
+            Exploitation.objects.create(case=case, form="begging")
     filters = [
         CaseFilter(),
         CaseFilter(child=True),
         CaseFilter(kind="nrm"),
         CaseFilter(year=start.year),
+        CaseFilter(form="begging"),  # walked along the holdings, as the year and no filter
+        CaseFilter(form="begging", year=start.year),
+        CaseFilter(form="begging", child=True),  # the cases' own plan
     ]
     for case_filter in filters:
         for order in CASE_ORDERS:
