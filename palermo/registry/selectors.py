@@ -223,7 +223,8 @@ def case_list_page(
 # institution's cases for it: the labour inspectorate's begging cases 58 -> 16 ms at 1M on
 # PostgreSQL, 29 -> 10 ms on SQLite) and the year is a range of the walk's own index. Kind,
 # state and children have their cases' list-order indexes (``case_*_detected``), which read
-# fewer rows than the institution's holdings for a rare state (identified: 11 -> 362 ms).
+# fewer rows than the institution's holdings for a rare state (the police's identified
+# cases through their holdings: 11 -> 362 ms).
 WALKED_FILTERS = frozenset({"form", "year"})
 
 
@@ -254,9 +255,9 @@ def _held_page_items(
     user's institution holds, the user may see unsealed and ``filters`` keep, walking the
     institution's access rows in list order through the (institution, revoked_at, date,
     case) index: unfiltered, every row walked is on the page. Walking the cases in that
-    order and probing each for the hold read six cases for each one shown for an
-    institution holding a sixth of them, and thirty for the labour inspectorate (PostgreSQL
-    at 1M: 1.2 -> 0.5 ms and 5.0 -> 1.0 ms). The institution that registered a case holds it
+    order and probing each for the hold read 335 cases to show the Prizren police's first
+    51 and about 3,900 for the labour inspectorate's (the page statement at 1M on
+    PostgreSQL: 1.2 -> 0.5 ms and 5.0 -> 1.0 ms). The institution that registered a case holds it
     by two rows (registered, lead), which come together in this order: twice a page's rows
     are read, each case kept once, and a next statement starts after the last row read if
     that made too few."""
