@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from config.settings.base import PG_BINDING_OPTIONS, PG_SESSION_OPTIONS
+from config.settings.base import DB_CONN_MAX_AGE, PG_BINDING_OPTIONS, PG_SESSION_OPTIONS
 from config.settings.dev import *  # noqa: F403
 from config.settings.dev import SQLITE_OPTIONS
 
@@ -38,7 +38,7 @@ if BENCH_DB == "postgres":
             "USER": "postgres",
             "HOST": "127.0.0.1",
             "PORT": "5432",
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {"options": PG_SESSION_OPTIONS, **PG_BINDING_OPTIONS},  # as production
         }
@@ -49,7 +49,7 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(CACHE_DIR / f"registry-{BENCH_SIZE}.sqlite3"),
             "OPTIONS": SQLITE_OPTIONS,
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
         }
     }

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PG_BINDING_OPTIONS, PG_SESSION_OPTIONS
+from .base import DB_CONN_MAX_AGE, PG_BINDING_OPTIONS, PG_SESSION_OPTIONS
 
 REQUIRED = (
     "DJANGO_SECRET_KEY",
@@ -36,7 +36,9 @@ PALERMO_AUDIT_KEYS = os.environ["PALERMO_AUDIT_KEYS"]
 PALERMO_FIELD_KEYS = os.environ["PALERMO_FIELD_KEYS"]
 PALERMO_BLIND_INDEX_KEY = os.environ["PALERMO_BLIND_INDEX_KEY"]
 
-DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.config(conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+}
 if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     # Short OLTP queries: JIT compilation costs more than it saves (0.4 s of a filtered
     # 1M-case list page), and parallel workers cost more than they share out among the
