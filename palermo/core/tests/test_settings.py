@@ -79,6 +79,18 @@ def test_the_embedded_database_is_opened_for_concurrent_reads(tmp_path):
     assert result.stdout.split() == ["wal", "1", "-65536"]
 
 
+def on_production_postgresql(code: str) -> list[str]:
+    """What ``code`` prints, run by ``manage.py shell`` with the production settings on the
+    local PostgreSQL, word by word."""
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    result = run(
+        ["manage.py", "shell", "--no-imports", "--settings=config.settings.production", "-c", code],
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
 @pytest.mark.nodb
 def test_production_opens_postgresql_without_jit_or_parallel_workers():
     """Short queries from many requests at once: JIT compilation and parallel workers cost
@@ -90,13 +102,7 @@ def test_production_opens_postgresql_without_jit_or_parallel_workers():
         "        c.execute(f'SHOW {p}')\n"
         "        print(c.fetchone()[0])\n"
     )
-    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
-    result = run(
-        ["manage.py", "shell", "--no-imports", "--settings=config.settings.production", "-c", code],
-        env,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["off", "0"]
+    assert on_production_postgresql(code) == ["off", "0"]
 
 
 @pytest.mark.nodb
@@ -117,13 +123,7 @@ def test_production_binds_values_on_the_server_and_prepares_what_a_connection_re
         "    c.execute(prepared)\n"
         "    print(c.fetchone()[0])\n"
     )
-    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
-    result = run(
-        ["manage.py", "shell", "--no-imports", "--settings=config.settings.production", "-c", code],
-        env,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["0", "1"]
+    assert on_production_postgresql(code) == ["0", "1"]
 
 
 @pytest.mark.nodb
