@@ -29,9 +29,9 @@ PG_BINDING_OPTIONS = {"server_side_binding": True, "prepare_threshold": PG_PREPA
 # How long a worker keeps its database connection (production, the benchmark). A new
 # connection starts cold: a PostgreSQL backend loads its catalogue caches and prepares its
 # statements again, SQLite's connection its page cache; the first case list after one took
-# 22 ms and the next five 11 against 7.5 warm (PostgreSQL at 1M). Every sixty seconds, that
-# was a twentieth of a worker's list requests. A broken connection is found by the health
-# check at the start of the next request either way.
+# 22 ms and the next five 11 against 7.5 warm (PostgreSQL at 1M); reconnecting every sixty
+# seconds, about a twentieth of a worker's list requests at the benchmark's rate. A broken
+# connection is found by the health check at the start of the next request either way.
 DB_CONN_MAX_AGE = 600
 
 DEBUG = False
