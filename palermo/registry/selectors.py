@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple, cast
@@ -257,10 +257,8 @@ def _held_page_items(
     case) index: unfiltered, every row walked is on the page. Walking the cases in that
     order and probing each for the hold read 335 cases to show the Prizren police's first
     51 and about 3,900 for the labour inspectorate's (the page statement at 1M on
-    PostgreSQL: 1.2 -> 0.5 ms and 5.0 -> 1.0 ms). The institution that registered a case holds it
-    by two rows (registered, lead), which come together in this order: twice a page's rows
-    are read, each case kept once, and a next statement starts after the last row read if
-    that made too few."""
+    PostgreSQL: 1.2 -> 0.5 ms and 5.0 -> 1.0 ms). A case its institution holds by two rows
+    (registered, lead) is kept once (``_holdings_walk``)."""
     a = CaseAccess
     unsealed, unsealed_values = scope.unsealed_sql("c")
     # The year as a range of the walk's own dates: the walk starts at the year's end.
@@ -272,6 +270,32 @@ def _held_page_items(
         f" AND {' AND '.join([unsealed, *on_case, *on_access])}"
     )
     values = [scope.institution_id, *unsealed_values, *case_values, *access_values]
+    items: dict[uuid.UUID, CaseItem] = {}
+    # A row's detection date and case id as stored: column 6 and column 0 (``_case_item``).
+    for row in _holdings_walk(head, values, start, descending, size, lambda r: [r[6], r[0]]):
+        item = _case_item(row)
+        items.setdefault(item.id, item)
+        if len(items) > size:
+            break
+    return list(items.values())
+
+
+def _holdings_walk(
+    head: str,
+    values: list[Any],
+    start: list[Any] | None,
+    descending: bool,
+    size: int,
+    key_of: Callable[[Sequence[Any]], list[Any]],
+) -> Iterator[Sequence[Any]]:
+    """The rows of ``head`` (a ``SELECT`` from one institution's access rows ``a``, ending
+    in its conditions; ``values`` its parameters) in list order after ``start`` (a
+    (detection date, case id) key), through the (institution, revoked_at, date, case)
+    index, twice a page's rows a statement: the institution that registered a case holds it
+    by two rows, which come together in this order. The caller stops taking rows when it
+    has enough; a next statement starts after the last row read (``key_of`` gives its
+    detection date and case id as stored)."""
+    a = CaseAccess
     columns = [
         (f"a.{sql.column(a, 'detection_date')}", descending),
         (f"a.{sql.column(a, 'case')}", descending),
@@ -283,20 +307,16 @@ def _held_page_items(
         if start
         else None
     )
-    items: dict[uuid.UUID, CaseItem] = {}
-    while len(items) <= size:
+    while True:
         after, after_values = _beyond_sql(columns, key) if key else ("", [])
         rows = sql.rows(
             f"{head}{f' AND {after}' if after else ''} ORDER BY {ordering} LIMIT %s",
             [*values, *after_values, chunk],
         )
-        for row in rows:
-            item = _case_item(row)
-            items.setdefault(item.id, item)
+        yield from rows
         if len(rows) < chunk:
-            break
-        key = [rows[-1][6], rows[-1][0]]  # the last row's detection date and case id, as stored
-    return list(items.values())[: size + 1]
+            return
+        key = key_of(rows[-1])
 
 
 def _holdings_ordering(columns: Sequence[tuple[str, bool]], descending: bool) -> str:
@@ -489,34 +509,15 @@ def _walk_holdings(
         f" a.{sql.column(a, 'case')} AND {condition} LIMIT 1)"
     )
     values += condition_values
-    columns = [
-        (f"a.{sql.column(a, 'detection_date')}", descending),
-        (f"a.{sql.column(a, 'case')}", descending),
-    ]
-    ordering = _holdings_ordering(columns, descending)
     head = (
-        f"SELECT {columns[0][0]}, {columns[1][0]} FROM {sql.table(a)} a"  # noqa: S608
-        f" WHERE {' AND '.join(terms)}"
+        f"SELECT a.{sql.column(a, 'detection_date')}, a.{sql.column(a, 'case')}"  # noqa: S608
+        f" FROM {sql.table(a)} a WHERE {' AND '.join(terms)}"
     )
     found: dict[uuid.UUID, date] = {}
-    chunk = 2 * (size + 1)
-    key = (
-        [sql.value(a, "detection_date", start[0]), sql.value(c, "id", start[1])] if start else None
-    )
-    while len(found) <= size:
-        if key is None:
-            rows = sql.rows(f"{head} ORDER BY {ordering} LIMIT %s", [*values, chunk])
-        else:
-            after, after_values = _beyond_sql(columns, key)
-            rows = sql.rows(
-                f"{head} AND {after} ORDER BY {ordering} LIMIT %s",
-                [*values, *after_values, chunk],
-            )
-        for detected, case_id in rows:
-            found.setdefault(sql.uuid_of(case_id), detected)
-        if len(rows) < chunk:
+    for detected, case_id in _holdings_walk(head, values, start, descending, size, list):
+        found.setdefault(sql.uuid_of(case_id), detected)
+        if len(found) > size:
             break
-        key = list(rows[-1])
     return [(sql.date_of(detected), pk) for pk, detected in found.items()]
 
 
