@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,18 +67,39 @@ def _head_mac(seq: int, entry_hash: str, key_id: str | None = None) -> str:
     return f"{kid}:{mac}"
 
 
-# Appending runs on every audited read, so its three statements are plain SQL (``core.sql``):
+# Appending runs on every audited read, so its statements are plain SQL (``core.sql``):
 # through the ORM (``get_or_create``, ``save``, ``save(update_fields=…)``) they cost 0.9 ms a
 # request, most of it building statements. The values still go through each field's own
 # conversion (``get_db_prep_save``), as the ORM's insert does.
-def _locked_head() -> tuple[int, str]:
-    """The chain head's (seq, entry_hash), locked until the transaction ends (PostgreSQL
-    locks the row; SQLite's writes are serialised by the transaction itself)."""
+#
+# On PostgreSQL an entry appends without a lock held across round trips: the head is read
+# as it is, the entry chained to it, and one statement moves the head only if it is still
+# there and inserts the entry only if the head moved (``_append``). Two round trips instead
+# of five (BEGIN, lock, insert, head, COMMIT) for a read outside a transaction. When another
+# entry got in between, the statement changes nothing and the entry is chained again to the
+# new head; after ``OPTIMISTIC_ATTEMPTS`` it takes the lock (the way SQLite always appends:
+# it has no data-modifying ``WITH``, and its statements are function calls, not round trips).
+OPTIMISTIC_ATTEMPTS = 5
+
+
+def _head_statement() -> str:
     h = AuditHead
-    statement = (
+    return (
         f"SELECT {sql.column(h, 'seq')}, {sql.column(h, 'entry_hash')} FROM {sql.table(h)}"  # noqa: S608
         f" WHERE {sql.column(h, 'id')} = 1"
     )
+
+
+def _current_head() -> tuple[int, str] | None:
+    """The chain head's (seq, entry_hash) as it is now, unlocked; None before any entry."""
+    found = sql.rows(_head_statement(), [])
+    return (int(found[0][0]), found[0][1]) if found else None
+
+
+def _locked_head() -> tuple[int, str]:
+    """The chain head's (seq, entry_hash), locked until the transaction ends (PostgreSQL
+    locks the row; SQLite's writes are serialised by the transaction itself)."""
+    statement = _head_statement()
     if connection.features.has_select_for_update:
         statement += " FOR UPDATE"
     found = sql.rows(statement, [])
@@ -88,24 +110,43 @@ def _locked_head() -> tuple[int, str]:
     return int(seq), entry_hash
 
 
-def _append(entry: AuditEntry) -> None:
-    """Insert ``entry`` (its ``pk`` set from the database) and move the head to it."""
+def _append(entry: AuditEntry) -> bool:
+    """Insert ``entry`` (its ``pk`` set from the database) and move the head to it, if the
+    head is still the entry it follows (``entry.seq - 1``). False, with nothing written,
+    when another entry was appended first (PostgreSQL only: elsewhere the caller holds the
+    head's lock)."""
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
-    insert = (
-        f"INSERT INTO {sql.table(AuditEntry)}"  # noqa: S608
-        f" ({', '.join(sql.column(AuditEntry, f.name) for f in fields)})"
-        f" VALUES ({sql.marks(len(fields))}) RETURNING {sql.column(AuditEntry, 'id')}"
-    )
-    entry.pk = sql.rows(insert, values)[0][0]
-    entry._state.adding = False
-    h = AuditHead
-    update = (
+    h, e = AuditHead, AuditEntry
+    move = (
         f"UPDATE {sql.table(h)} SET {sql.column(h, 'seq')} = %s,"  # noqa: S608
         f" {sql.column(h, 'entry_hash')} = %s, {sql.column(h, 'head_mac')} = %s"
         f" WHERE {sql.column(h, 'id')} = 1"
     )
-    sql.rows_affected(update, [entry.seq, entry.entry_hash, _head_mac(entry.seq, entry.entry_hash)])
+    head = [entry.seq, entry.entry_hash, _head_mac(entry.seq, entry.entry_hash)]
+    columns = ", ".join(sql.column(e, f.name) for f in fields)
+    if connection.vendor == "postgresql":
+        # One statement: a concurrent append that moved the head first makes the WHERE
+        # false (READ COMMITTED re-reads the row once that append commits), the UPDATE
+        # returns no row and the INSERT takes none.
+        found = sql.rows(
+            f"WITH moved AS ({move} AND {sql.column(h, 'seq')} = %s RETURNING 1)"  # noqa: S608
+            f" INSERT INTO {sql.table(e)} ({columns}) SELECT {sql.marks(len(fields))}"
+            f" FROM moved RETURNING {sql.column(e, 'id')}",
+            [*head, entry.seq - 1, *values],
+        )
+        if not found:
+            return False
+        entry.pk = found[0][0]
+    else:
+        insert = (
+            f"INSERT INTO {sql.table(e)} ({columns})"  # noqa: S608
+            f" VALUES ({sql.marks(len(fields))}) RETURNING {sql.column(e, 'id')}"
+        )
+        entry.pk = sql.rows(insert, values)[0][0]
+        sql.rows_affected(move, head)
+    entry._state.adding = False
+    return True
 
 
 def record(
@@ -129,11 +170,10 @@ def record(
     if institution_id is None:
         institution_id = principal.institution_id
     ring = audit_keys()
-    # Without a savepoint inside a caller's transaction (two round trips less): an entry
-    # that fails to append then rolls back the caller's whole write, which must not be
-    # kept without its entry even if the caller caught the error.
-    with transaction.atomic(savepoint=False):
-        seq, prev_hash = _locked_head()
+    id_texts, field_names = [str(i) for i in ids], sorted(set(fields))
+
+    def following(head: tuple[int, str]) -> AuditEntry:
+        seq, prev_hash = head
         entry = AuditEntry(
             seq=seq + 1,
             created_at=timezone.now(),
@@ -142,15 +182,34 @@ def record(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            ids=[str(i) for i in ids],
-            fields=sorted(set(fields)),
+            ids=id_texts,
+            fields=field_names,
             flagged=flagged,
             channel=channel,
             key_id=ring.current_id,
             prev_hash=prev_hash,
         )
         entry.entry_hash = compute_hash(entry)
-        _append(entry)
+        return entry
+
+    # Without a savepoint inside a caller's transaction (two round trips less): an entry
+    # that fails to append then rolls back the caller's whole write, which must not be
+    # kept without its entry even if the caller caught the error. Outside a transaction
+    # the optimistic append needs none (no BEGIN and COMMIT): it is one statement.
+    if connection.vendor == "postgresql":
+        guard = transaction.atomic(savepoint=False) if connection.in_atomic_block else nullcontext()
+        with guard:
+            for _ in range(OPTIMISTIC_ATTEMPTS):
+                head = _current_head()
+                if head is None:  # the first entry ever: the locked way creates the head
+                    break
+                entry = following(head)
+                if _append(entry):
+                    return entry
+    with transaction.atomic(savepoint=False):
+        entry = following(_locked_head())
+        if not _append(entry):
+            raise RuntimeError("the audit head moved while locked")  # pragma: no cover
     return entry
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test.utils import CaptureQueriesContext
 
 from palermo.core import audit
 from palermo.core.models import AppendOnlyError, AuditEntry, AuditHead
@@ -230,3 +232,82 @@ def test_a_write_is_not_kept_when_its_entry_fails_to_append_even_if_the_caller_c
             audit.record(user, "test.written", note)
     assert not Notification.objects.filter(pk=note.pk).exists()
     assert not AuditEntry.objects.filter(action="test.written").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite appends under the lock")
+def test_on_postgresql_a_read_entry_appends_in_two_statements_without_a_lock():
+    """The head as it is, then one statement that moves it and inserts the entry (no
+    ``FOR UPDATE``, no separate insert and update: five round trips were two)."""
+    actor = member(Role.CASE_WORKER)
+    audit.record(actor, "test.first")  # the head exists
+    with CaptureQueriesContext(connection) as queries:
+        entry = audit.record_read(actor, "registry.case", ["a", "b"])
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 2, statements
+    assert not any("FOR UPDATE" in s for s in statements)
+    assert statements[1].startswith("WITH moved AS (UPDATE")
+    assert AuditEntry.objects.get(pk=entry.pk).ids == ["a", "b"]
+    assert AuditHead.objects.get().seq == entry.seq == 2
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite appends under the lock")
+def test_an_entry_chained_to_a_head_that_moved_meanwhile_is_chained_again(monkeypatch):
+    """Another worker appends between this one's reading the head and its append: the
+    append writes nothing, the entry is chained to the new head; after five such races it
+    takes the head's lock."""
+    actor = member(Role.CASE_WORKER)
+    audit.record(actor, "test.first")
+    stale = audit._current_head()
+    audit.record(actor, "test.meanwhile")  # the head moves on
+    reads = iter([stale, stale])
+    real = audit._current_head
+    monkeypatch.setattr(audit, "_current_head", lambda: next(reads, None) or real())
+    entry = audit.record(actor, "test.after")
+    assert entry.seq == 3
+    assert entry.prev_hash == AuditEntry.objects.get(seq=2).entry_hash
+    assert AuditEntry.objects.filter(seq=3).count() == 1
+    assert audit.verify_chain().ok
+
+    monkeypatch.setattr(audit, "_current_head", lambda: stale)  # always the old head
+    with CaptureQueriesContext(connection) as queries:
+        entry = audit.record(actor, "test.locked")
+    assert entry.seq == 4
+    assert any("FOR UPDATE" in q["sql"] for q in queries.captured_queries)
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's test database is shared-cache memory, whose locks fail instead of waiting",
+)
+@pytest.mark.django_db(transaction=True)
+def test_entries_appended_at_once_by_many_connections_make_one_chain():
+    """Eight threads, each its own database connection, append 25 entries each at the same
+    time: every entry is kept, each follows exactly one other, the chain verifies."""
+    actor = member(Role.CASE_WORKER)
+    audit.record(actor, "test.first")
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def append(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(25):
+                audit.record_read(actor, "registry.case", [f"{n}-{i}"])
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    result = audit.verify_chain()
+    assert result.ok, result.problem
+    assert result.count == 1 + 8 * 25
+    read = {i for ids in AuditEntry.objects.values_list("ids", flat=True) for i in ids}
+    assert read == {f"{n}-{i}" for n in range(8) for i in range(25)}
