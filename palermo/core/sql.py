@@ -89,6 +89,11 @@ def true() -> str:
     return "1" if connection.vendor == "sqlite" else "TRUE"
 
 
+def false() -> str:
+    """The literal false (``= 0`` on SQLite, as ``true``)."""
+    return "0" if connection.vendor == "sqlite" else "FALSE"
+
+
 def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -221,10 +221,10 @@ class Scope:
         """``unsealed()`` in plain SQL on the case table as ``alias``, and its parameters."""
         c, s = Case, CaseSealMember
         condition = (
-            f"({alias}.{sql.column(c, 'sealed')} = %s OR {alias}.{sql.column(c, 'id')} IN"  # noqa: S608
+            f"({alias}.{sql.column(c, 'sealed')} = {sql.false()} OR {alias}.{sql.column(c, 'id')} IN"  # noqa: S608
             f" (SELECT {sql.column(s, 'case')} FROM {sql.table(s)} WHERE {sql.column(s, 'user')} = %s))"
         )
-        return condition, [False, self.principal.user_id]
+        return condition, [self.principal.user_id]
 
     def unsealed(self) -> Q:
         """Cases not sealed, or sealed and naming this user. A subquery, not the ids: a
