@@ -218,7 +218,10 @@ class Scope:
         return " AND ".join([*terms, unsealed]), params + unsealed_params
 
     def unsealed_sql(self, alias: str) -> tuple[str, list[Any]]:
-        """``unsealed()`` in plain SQL on the case table as ``alias``, and its parameters."""
+        """``unsealed()`` in plain SQL on the case table as ``alias``, and its parameters.
+        The false is written in, not passed: PostgreSQL then estimates a prepared
+        statement's generic plan from the share of unsealed cases, not from a guess, and
+        can keep it (``selectors._holdings_walk``)."""
         c, s = Case, CaseSealMember
         condition = (
             f"({alias}.{sql.column(c, 'sealed')} = {sql.false()} OR {alias}.{sql.column(c, 'id')} IN"  # noqa: S608
