@@ -90,7 +90,7 @@ def true() -> str:
 
 
 def false() -> str:
-    """The literal false (``= 0`` on SQLite, as ``true``)."""
+    """The literal false, spelt as ``true`` spells true (``0`` on SQLite)."""
     return "0" if connection.vendor == "sqlite" else "FALSE"
 
 
