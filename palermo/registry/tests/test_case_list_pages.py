@@ -246,6 +246,17 @@ def test_a_filtered_list_walks_the_index_of_its_filter_in_list_order(filters, or
     assert "TEMP B-TREE" not in plan, plan
 
 
+def _sqlite_plan(client, path: str, pick) -> str:
+    """SQLite's plan of the first statement ``pick`` chooses among those a GET of ``path``
+    runs, its steps joined by " | "."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    statement = next(q["sql"] for q in queries if pick(q["sql"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + statement)
+        return " | ".join(str(row[-1]) for row in cursor.fetchall())
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
 def test_a_filtered_list_asks_whether_the_institution_holds_each_case_of_the_index_alone(
     client_for,
@@ -254,12 +265,11 @@ def test_a_filtered_list_asks_whether_the_institution_holds_each_case_of_the_ind
     reads the (case, institution, revoked_at) index and never the access rows themselves."""
     alice = registrar()
     register(alice, "Arta", "Gashi")
-    with CaptureQueriesContext(connection) as queries:
-        assert client_for(alice).get("/registry/cases/?kind=nrm").status_code == 200
-    page = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT 51" in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + page)
-        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    plan = _sqlite_plan(
+        client_for(alice),
+        "/registry/cases/?kind=nrm",
+        lambda sql: "ORDER BY" in sql and "LIMIT 51" in sql,
+    )
     assert "COVERING INDEX caseaccess_case" in plan, plan
     assert "INDEX case_kind_detected" in plan, plan
 
@@ -272,12 +282,11 @@ def test_the_unfiltered_list_walks_the_institutions_holdings_in_list_order(clien
     their cases: no case it does not show is read, nothing is sorted."""
     alice = registrar()
     register(alice, "Arta", "Gashi")
-    with CaptureQueriesContext(connection) as queries:
-        assert client_for(alice).get(f"/registry/cases/?order={order}").status_code == 200
-    page = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT 102" in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + page)
-        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    plan = _sqlite_plan(
+        client_for(alice),
+        f"/registry/cases/?order={order}",
+        lambda sql: "ORDER BY" in sql and "LIMIT 102" in sql,
+    )
     assert plan.startswith("SEARCH a USING COVERING INDEX caseaccess_inst"), plan
     assert "TEMP B-TREE" not in plan, plan
 
@@ -290,13 +299,11 @@ def test_the_institution_filter_walks_the_holdings_index_alone_in_list_order(cli
     alice = registrar()
     register(alice, "Arta", "Gashi")
     mine = alice.principal.institution_id
-    with CaptureQueriesContext(connection) as queries:
-        path = f"/registry/cases/?institution={mine}&order={order}"
-        assert client_for(alice).get(path).status_code == 200
-    walk = next(q["sql"] for q in queries if 'FROM "registry_caseaccess" a WHERE' in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + walk)
-        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    plan = _sqlite_plan(
+        client_for(alice),
+        f"/registry/cases/?institution={mine}&order={order}",
+        lambda sql: 'FROM "registry_caseaccess" a WHERE' in sql,
+    )
     assert "COVERING INDEX caseaccess_inst" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
 
