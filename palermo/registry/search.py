@@ -34,7 +34,15 @@ from .services.register import DOCUMENT_PURPOSE
 
 SHOW_THRESHOLD = 0.30  # in-scope candidates at least this likely are shown to the registrar
 ALERT_THRESHOLD = 0.80  # out-of-scope candidates at least this likely alert the coordinator
-MAX_CANDIDATES = 400
+# Candidates scored a search: reading, preparing and scoring them is most of a search's
+# work, and a common name has more namesakes than this at a million registrations (taken
+# nearest birth year first: ``_candidate_ids``). A search by one name alone ties with many
+# more of them, and keeps twice as many. Measured by ``bench.registry.candidates``
+# (docs/benchmarks.md), against 400 for every search at 1M: the candidates' part of a search
+# takes a third less time, and 3 of 1,600 searches miss a likely match (0.37-0.58) that 400
+# finds.
+MAX_CANDIDATES = 200
+MAX_CANDIDATES_ONE_NAME = 400
 MAX_SHOWN = 10
 
 REGISTRY_SIZE_TTL = 600  # seconds: the prior barely moves in ten minutes
@@ -110,14 +118,20 @@ def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
 
 
 def _candidate_ids(query: SearchQuery) -> tuple[list[str], set[str]]:
-    """Registrations sharing a name key with the query; when a birth year is known, first
-    those born within two years of it, then those of unknown birth, so that a common name
-    does not crowd the right person out of the candidate limit. Each group is one range of
-    the (key, birth_year, registration) index, read without DISTINCT or OR (either made
-    PostgreSQL walk tens of thousands of rows for a common surname) and deduplicated here.
-    Ids are read as text (thousands of rows a search: a UUID object each cost milliseconds),
-    in plain SQL (``core.sql``: three statements the ORM took a millisecond to build)."""
+    """Registrations sharing a name key with the query; when a birth year is known, nearest
+    first: born that year, within a year of it, within two, then of unknown birth (then any),
+    so that a common name does not crowd the right person out of the candidate limit. Each
+    group is one range of the (key, birth_year, registration) index, read without DISTINCT
+    or OR (either made PostgreSQL walk tens of thousands of rows for a common surname) and
+    deduplicated here; a wider window reads the narrower one's rows again, which are few
+    and already taken. (One window of two years either side, read in the index's order,
+    took the earliest years first: with more namesakes than the limit, a query's own year
+    was the one cut.) Ids are read as text (thousands of rows a search: a UUID object each
+    cost milliseconds), in plain SQL (``core.sql``: statements the ORM took a millisecond
+    to build)."""
     keys = names.search_keys(query.first_name, query.last_name)
+    # Keys of one name alone ("s:…", "g:…"): a query with both names has a pair key too.
+    limit = MAX_CANDIDATES_ONE_NAME if all(k[:2] in ("s:", "g:") for k in keys) else MAX_CANDIDATES
     ids: dict[str, None] = {}
     if keys:
         k = NameKey
@@ -131,17 +145,16 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[str], set[str]]:
         born = sql.column(k, "birth_year")
         groups: list[tuple[str, list[Any]]] = [("", [])]
         if year is not None:
-            groups = [(f" AND {born} BETWEEN %s AND %s", [year - 2, year + 2]),
+            groups = [(f" AND {born} = %s", [year]),
+                      *((f" AND {born} BETWEEN %s AND %s", [year - d, year + d]) for d in (1, 2)),
                       (f" AND {born} IS NULL", []),
                       ("", [])]  # fmt: skip
         for condition, params in groups:
             # A registration appears once per key it shares: this many rows hold at least
-            # MAX_CANDIDATES registrations whenever the group has that many.
-            rows = sql.rows(
-                f"{keyed}{condition} LIMIT %s", [*keys, *params, MAX_CANDIDATES * len(keys)]
-            )
+            # ``limit`` registrations whenever the group has that many.
+            rows = sql.rows(f"{keyed}{condition} LIMIT %s", [*keys, *params, limit * len(keys)])
             ids.update(dict.fromkeys(registration for (registration,) in rows))
-            if len(ids) >= MAX_CANDIDATES:
+            if len(ids) >= limit:
                 break
     by_document: set[str] = set()
     index = blind_index(query.document_number, purpose=DOCUMENT_PURPOSE)
@@ -151,7 +164,7 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[str], set[str]]:
                 Cast("id", CharField()), flat=True
             )[:20]
         )
-    return list(ids)[:MAX_CANDIDATES], by_document
+    return list(ids)[:limit], by_document
 
 
 # The candidates' columns: their ids as text, then CANDIDATE_FIELDS' others.

@@ -209,6 +209,31 @@ def test_the_name_keys_carry_the_year_of_birth_and_near_years_come_first(monkeyp
     assert {uuid.UUID(i) for i in ids} == {target.registration_id, unknown.registration_id}
 
 
+def test_a_common_name_keeps_the_namesakes_born_nearest_the_query(monkeypatch):
+    """More namesakes within two years of the query than the candidate limit: those born the
+    query's own year come first, then a year either side, then two. (Read as one window, the
+    index gave the earliest years first and cut the query's own.)"""
+    from palermo.registry import search
+
+    actor = registrar()
+    born = {
+        year: register(actor, "Arta", "Krasniqi", birth_year=year).registration_id
+        for year in (1988, 1989, 1990, 1991, 1992)
+    }
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 1)
+    monkeypatch.setattr(search, "MAX_CANDIDATES_ONE_NAME", 1)
+    query = SearchQuery(first_name="Arta", last_name="Krasniqi", birth_year=1990)
+    ids, _by_document = search._candidate_ids(query)
+    assert [uuid.UUID(i) for i in ids] == [born[1990]]
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    ids, _by_document = search._candidate_ids(query)
+    assert {uuid.UUID(i) for i in ids} == {born[1989], born[1990], born[1991]}
+    # By the surname alone, the namesakes tie on more: that search keeps its own, larger limit.
+    monkeypatch.setattr(search, "MAX_CANDIDATES_ONE_NAME", 3)
+    ids, _by_document = search._candidate_ids(SearchQuery(last_name="Krasniqi", birth_year=1990))
+    assert {uuid.UUID(i) for i in ids} == {born[1989], born[1990], born[1991]}
+
+
 @pytest.mark.parametrize(
     "identity",
     [
