@@ -16,17 +16,36 @@ matches when term frequencies are given. The batch engine uses the same
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
+from typing import Any
 
 from palermo.dedup.engine.levels import COMPARISONS, ComparisonSpec
 from palermo.dedup.engine.model import LevelParams, Model
 from palermo.dedup.engine.records import Features, prepare_record
 
 TermFrequencies = Mapping[str, Mapping[str, float]]
+# One comparison's level of a pair, as ``Scorer._levels`` yields it: (name, level, weight).
+Level = tuple[str, LevelParams, float]
+# A column of a level's SQL, on either side of the pair ("dob_sw_l" -> "dob_sw").
+_SIDE_COLUMN = re.compile(r"\b([a-z][a-z0-9_]*?)_[lr]\b")
+
+
+def _columns_read(spec: ComparisonSpec) -> tuple[str, ...]:
+    """The ``Features`` a comparison reads: the columns its levels' SQL names (which the
+    Python predicates mirror, tested on every scored pair) and their term-frequency
+    columns."""
+    columns = {c for level in spec.levels for c in _SIDE_COLUMN.findall(level.sql)}
+    columns |= {level.tf_column for level in spec.levels if level.tf_column}
+    unknown = columns - set(Features._fields)
+    if unknown:
+        raise ValueError(f"comparison {spec.name} reads columns no record has: {sorted(unknown)}")
+    return tuple(sorted(columns))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +159,11 @@ class Scorer:
         # Term frequencies can raise an exact level above its weight: then no bound.
         best = [max(weights) for _spec, _params, weights, _u in self._params]
         self._best_after = [sum(best[i + 1 :]) for i in range(len(best))]
+        # What each comparison reads of the right record: against one left record, two
+        # rights alike in those get the same level (namesakes, in a search).
+        self._read: list[Callable[[Features], Any]] = [
+            attrgetter(*_columns_read(spec)) for spec, _params, _w, _u in self._params
+        ]
 
     def _tf_adjustment(self, column: str, left: Features, right: Features, log2_u: float) -> float:
         table = self._tf.get(column)
@@ -151,15 +175,35 @@ class Scorer:
             return 0.0
         return log2_u - math.log2(max(present))
 
-    def _levels(self, left: Features, right: Features) -> Iterable[tuple[str, LevelParams, float]]:
-        for spec, params, weights, log2_u in self._params:
+    def _levels(
+        self, left: Features, right: Features, memo: list[dict[Any, Level]] | None = None
+    ) -> Iterable[Level]:
+        """Each comparison's level of the pair. With ``memo`` (one dictionary per
+        comparison, for one ``left`` only), a level is looked up by what the comparison
+        reads of ``right`` and worked out only for a right not seen before."""
+        for n, (spec, params, weights, log2_u) in enumerate(self._params):
+            if memo is not None:
+                key = self._read[n](right)
+                known = memo[n].get(key)
+                if known is not None:
+                    yield known
+                    continue
             for i, level in enumerate(spec.levels):
                 if level.test(left, right):
                     weight = weights[i]
                     if level.tf_column:
                         weight += self._tf_adjustment(level.tf_column, left, right, log2_u[i])
-                    yield spec.name, params[i], weight
+                    found = (spec.name, params[i], weight)
                     break
+            else:
+                raise AssertionError(f"comparison {spec.name} has no ELSE level")
+            if memo is not None:
+                memo[n][key] = found
+            yield found
+
+    def memo(self) -> list[dict[Any, Level]]:
+        """A new memo for ``score``/``score_at_least`` of one left record against many."""
+        return [{} for _ in self._params]
 
     def field_weights(self, left: Features, right: Features) -> dict[str, float]:
         """Weight each comparison adds for this pair (prior not included)."""
@@ -169,26 +213,34 @@ class Scorer:
         """Final match weight (prior included) of one pair."""
         return self.prior_weight + sum(w for _, _, w in self._levels(left, right))
 
-    def score(self, left: Features, right: Features) -> PairScore:
+    def score(
+        self, left: Features, right: Features, memo: list[dict[Any, Level]] | None = None
+    ) -> PairScore:
         """Probability, weight and per-field levels of ``right`` as a match for ``left``."""
         fields = tuple(
-            FieldComparison(name, p.label, p.gamma, w) for name, p, w in self._levels(left, right)
+            FieldComparison(name, p.label, p.gamma, w)
+            for name, p, w in self._levels(left, right, memo)
         )
         weight = self.prior_weight + sum(f.weight for f in fields)
         return PairScore(right.record_id, probability_from_weight(weight), weight, fields)
 
     def score_at_least(
-        self, left: Features, right: Features, min_weight: float
+        self,
+        left: Features,
+        right: Features,
+        min_weight: float,
+        memo: list[dict[Any, Level]] | None = None,
     ) -> PairScore | None:
         """``score(left, right)``, or None as soon as the pair cannot reach ``min_weight``
         (with term frequencies every pair is scored in full)."""
         if self._tf:
-            score = self.score(left, right)
+            score = self.score(left, right, memo)
             return score if score.match_weight >= min_weight else None
         weight = self.prior_weight
         levels = []
         # One level per comparison, each ending with ELSE (else zip(strict=True) fails).
-        for level, best_after in zip(self._levels(left, right), self._best_after, strict=True):
+        pair = self._levels(left, right, memo)
+        for level, best_after in zip(pair, self._best_after, strict=True):
             weight += level[2]
             levels.append(level)
             if weight + best_after < min_weight:
@@ -232,12 +284,16 @@ def score_candidates(
         scorer = _default_scorer(prior)
     else:
         scorer = Scorer(model, prior=prior, term_frequencies=term_frequencies)
+    # Candidates are mostly namesakes: each comparison's level is worked out once for each
+    # different thing it reads of them (the benchmark's searches at 1M, about 230 candidates
+    # each, interleaved: 4.1 -> 3.3 ms of scoring a search).
+    memo = scorer.memo()
     if min_probability > 0:
         min_weight = logit2(min_probability) - 1e-9  # never drop a pair at the threshold
-        kept = (scorer.score_at_least(left, right, min_weight) for right in rights)
+        kept = (scorer.score_at_least(left, right, min_weight, memo) for right in rights)
         scores = [s for s in kept if s is not None]
     else:
-        scores = [scorer.score(left, right) for right in rights]
+        scores = [scorer.score(left, right, memo) for right in rights]
     scores.sort(key=lambda s: s.match_weight, reverse=True)
     return scores
 

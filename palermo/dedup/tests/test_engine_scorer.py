@@ -204,3 +204,39 @@ def test_a_threshold_with_term_frequencies_still_gives_exact_scores() -> None:
     )
     assert kept == [s for s in full if s.match_probability >= 0.3]
     assert kept
+
+
+@pytest.mark.parametrize("with_frequencies", [False, True])
+def test_a_memo_scores_every_pair_as_scoring_it_alone_does(with_frequencies: bool) -> None:
+    """One left against many rights with a memo (a search's candidates, mostly namesakes):
+    every pair's levels, weights and probability are those of the pair scored on its own,
+    in full and when pairs below a threshold are dropped."""
+    features, _ = prepare_all(noisy_registrations(120, seed=3), today=TODAY)
+    frequencies = term_frequencies(features) if with_frequencies else None
+    scorer = Scorer(Model.load(), prior=1e-4, term_frequencies=frequencies)
+    rights = list(features)
+    for left in rights[:25]:
+        memo = scorer.memo()
+        assert [scorer.score(left, r, memo) for r in rights] == [
+            scorer.score(left, r) for r in rights
+        ]
+        memo = scorer.memo()
+        for threshold in (-5.0, 0.0, 5.0):
+            assert [scorer.score_at_least(left, r, threshold, memo) for r in rights] == [
+                scorer.score_at_least(left, r, threshold) for r in rights
+            ]
+        # The memo is used: namesakes were met, each comparison's entries are fewer than the rights.
+        assert all(len(entries) < len(rights) for entries in memo)
+
+
+def test_each_comparison_is_remembered_by_every_column_it_reads() -> None:
+    """The memo's key of a comparison holds every column its levels' SQL names and its
+    term-frequency column; one naming a column no record has is refused."""
+    from palermo.dedup.engine.levels import DATE_OF_BIRTH, FIRST_NAME, ComparisonSpec, Level
+    from palermo.dedup.engine.scorer import _columns_read
+
+    assert _columns_read(FIRST_NAME) == ("gc", "gk", "gn", "gnc", "sk", "sn", "sn2")
+    assert _columns_read(DATE_OF_BIRTH) == ("dob", "dob_sw", "yob")
+    typo = ComparisonSpec("x", "", (Level("x", "gnx_l = gnx_r", lambda x, y: True),))
+    with pytest.raises(ValueError, match="gnx"):
+        _columns_read(typo)
