@@ -10,7 +10,8 @@ Public API:
 * ``fold(text)``: canonical lowercase ASCII comparison form.
 * ``canonical_given_name(name)``: folded name of the nickname/cognate group.
 * ``skeleton(word)``: consonant-class phonetic skeleton of one word.
-* ``search_keys(first_name, last_name)``: ≤ 12 index keys for candidate retrieval.
+* ``search_keys(first_name, last_name)``: ≤ 12 index keys for candidate retrieval;
+  ``of_one_name(keys)``: whether they are those of one name alone.
 * ``levenshtein(a, b, max_distance)``: edit distance, as the linkage model uses it.
 * ``PartialDate``, ``parse_partial_date``: dates of birth that are full, year-only or
   estimated from an age.
@@ -22,6 +23,7 @@ from palermo.names.keys import (
     MAX_SEARCH_KEYS,
     SEARCH_KEYS_VERSION,
     canonical_given_name,
+    of_one_name,
     search_keys,
     skeleton,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "detect_cyrillic_language",
     "fold",
     "levenshtein",
+    "of_one_name",
     "parse_partial_date",
     "search_keys",
     "skeleton",

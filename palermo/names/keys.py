@@ -17,6 +17,7 @@ typed the name. Three ideas make the keys robust:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from palermo.names.fold import fold, fold_token
@@ -112,6 +113,16 @@ def _deletions(code: str) -> list[str]:
 
 def _pair(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
+
+
+# The keys of one name alone: a surname's ("s:…") or a given name's ("g:…").
+_ONE_NAME_PREFIXES = ("s:", "g:")
+
+
+def of_one_name(keys: Iterable[str]) -> bool:
+    """Whether ``search_keys`` gave ``keys`` for one name alone (a surname or a given name):
+    a query with both names has a key of the pair too."""
+    return all(key.startswith(_ONE_NAME_PREFIXES) for key in keys)
 
 
 def search_keys(first_name: str | None, last_name: str | None) -> set[str]:

@@ -130,8 +130,7 @@ def _candidate_ids(query: SearchQuery) -> tuple[list[str], set[str]]:
     cost milliseconds), in plain SQL (``core.sql``: statements the ORM took a millisecond
     to build)."""
     keys = names.search_keys(query.first_name, query.last_name)
-    # Keys of one name alone ("s:…", "g:…"): a query with both names has a pair key too.
-    limit = MAX_CANDIDATES_ONE_NAME if all(k[:2] in ("s:", "g:") for k in keys) else MAX_CANDIDATES
+    limit = MAX_CANDIDATES_ONE_NAME if names.of_one_name(keys) else MAX_CANDIDATES
     ids: dict[str, None] = {}
     if keys:
         k = NameKey

@@ -10,6 +10,7 @@ from palermo.names import (
     MAX_SEARCH_KEYS,
     canonical_given_name,
     fold,
+    of_one_name,
     search_keys,
     skeleton,
     to_latin,
@@ -156,3 +157,19 @@ def test_any_unicode_gives_keys_without_raising(first: str | None, last: str | N
     assert len(keys) <= MAX_SEARCH_KEYS
     canonical_given_name(first or "")
     to_latin(last or "")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "one_name"),
+    [
+        ("", "Krasniqi", True),
+        ("Arta", "", True),
+        ("", "Popova-Koleva", True),  # two surname words are still one name
+        ("Arta", "Krasniqi", False),
+        ("Krasniqi", "Arta", False),
+    ],
+)
+def test_the_keys_tell_whether_they_are_of_one_name_alone(
+    first: str, last: str, one_name: bool
+) -> None:
+    assert of_one_name(search_keys(first, last)) is one_name
