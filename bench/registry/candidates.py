@@ -15,7 +15,6 @@ written (no audit entry, no alert): this measures the matching, not a request.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import random
 import statistics
@@ -41,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.utils import timezone
-
     from palermo.registry import search
+    from palermo.registry.forms import SearchForm
+    from palermo.registry.views.registering import _query
 
     from .load import search_form
 
@@ -53,38 +52,22 @@ def main(argv: list[str] | None = None) -> int:
     forms = [search_form(rng, rng.choice(samples)) for _ in range(args.queries)]
 
     def query(form: dict[str, str]) -> search.SearchQuery:
-        return search.SearchQuery(
-            first_name=form.get("first_name", ""),
-            last_name=form.get("last_name", ""),
-            sex=form.get("sex", ""),
-            citizenship=form.get("citizenship", ""),
-            date_of_birth=dt.date.fromisoformat(form["date_of_birth"])
-            if form.get("date_of_birth")
-            else None,
-            birth_year=int(form["birth_year"]) if form.get("birth_year") else None,
-            age=int(form["age"]) if form.get("age") else None,
-        )
+        """The search the page's form makes of these fields (``views.registering._query``)."""
+        bound = SearchForm(form)
+        if not bound.is_valid():
+            raise SystemExit(f"the load drew a search its form refuses: {bound.errors.as_json()}")
+        return _query(bound)
 
     def likely(q: search.SearchQuery, limit: int) -> tuple[int, dict[str, float], float]:
+        """How many candidates ``search`` took under ``limit``, each likely person's best
+        probability, and the milliseconds of those steps."""
         search.MAX_CANDIDATES = limit
         started = time.perf_counter()
-        ids, by_document = search._candidate_ids(q)
-        candidates = search._candidates(set(ids) | by_document)
-        today = timezone.localdate()
-        scores = search.score_candidates(
-            q.record(),
-            [search.features_of(r, today) for r in candidates],
-            registry_size=search.registry_size(),
-            min_probability=search.SHOW_THRESHOLD,
-            today=today,
-        )
+        candidates, by_document, scores = search._scored(q)
+        best = search._best_by_person(candidates, by_document, scores)
         elapsed = (time.perf_counter() - started) * 1000
-        person = {r["id"]: r["person_id"] for r in candidates}
-        best: dict[str, float] = {}
-        for s in scores:
-            pid = person[s.record_id]
-            best[pid] = max(best.get(pid, 0.0), s.match_probability)
-        return len(ids), best, elapsed
+        shown = {pid: b[0] for pid, b in best.items() if b[0] >= search.SHOW_THRESHOLD}
+        return len(candidates), shown, elapsed
 
     counts: dict[int, list[int]] = {args.limit: [], args.against: []}
     times: dict[int, list[float]] = {args.limit: [], args.against: []}

@@ -106,7 +106,11 @@ class SearchResult:
     searched_at: Any = None
 
 
-def _match(best: tuple[float, PairScore, dict[str, Any], bool]) -> Match:
+# A person's best candidate: its probability, score, row and whether its document matched.
+Best = tuple[float, PairScore, dict[str, Any], bool]
+
+
+def _match(best: Best) -> Match:
     """The Match of a person's best candidate, its registration as loaded with ``only()``."""
     probability, score, row, document_match = best
     row = {**row, "id": uuid.UUID(row["id"]), "person_id": uuid.UUID(row["person_id"])}
@@ -218,27 +222,32 @@ def _merged_away(person_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     }
 
 
-def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> SearchResult:
-    """Likely matches for ``query`` in the actor's scope; alerts for strong matches outside."""
-    ensure_can(actor, "person.search")
-    scope = scope_for(actor)
+def _scored(query: SearchQuery) -> tuple[list[dict[str, Any]], set[str], list[PairScore]]:
+    """The query's candidates (``_candidates``' rows), the ids of those found by document
+    number, and the scores of the candidates likely enough to be shown or alerted."""
     ids, by_document = _candidate_ids(query)
     candidates = _candidates(set(ids) | by_document)
+    if not candidates:
+        return candidates, by_document, []
     today = timezone.localdate()
-    scores = (
-        score_candidates(
-            query.record(),
-            [features_of(r, today) for r in candidates],
-            registry_size=registry_size(),
-            # Only a pair this likely is shown or alerted: the others need no full comparison.
-            min_probability=min(SHOW_THRESHOLD, ALERT_THRESHOLD),
-            today=today,
-        )
-        if candidates
-        else []
+    scores = score_candidates(
+        query.record(),
+        [features_of(r, today) for r in candidates],
+        registry_size=registry_size(),
+        # Only a pair this likely is shown or alerted: the others need no full comparison.
+        min_probability=min(SHOW_THRESHOLD, ALERT_THRESHOLD),
+        today=today,
     )
+    return candidates, by_document, scores
+
+
+def _best_by_person(
+    candidates: list[dict[str, Any]], by_document: set[str], scores: list[PairScore]
+) -> dict[str, Best]:
+    """Each scored person's best candidate (by their id as text); a document number's match
+    counts as certain."""
     by_id = {r["id"]: r for r in candidates}
-    best: dict[Any, tuple[float, PairScore, dict[str, Any], bool]] = {}
+    best: dict[str, Best] = {}
     for s in scores:
         row = by_id[s.record_id]
         document_match = row["id"] in by_document
@@ -246,6 +255,14 @@ def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> S
         current = best.get(row["person_id"])
         if current is None or probability > current[0]:
             best[row["person_id"]] = (probability, s, row, document_match)
+    return best
+
+
+def search_persons(*, actor: Any, query: SearchQuery, channel: str = "web") -> SearchResult:
+    """Likely matches for ``query`` in the actor's scope; alerts for strong matches outside."""
+    ensure_can(actor, "person.search")
+    scope = scope_for(actor)
+    best = _best_by_person(*_scored(query))
     # Only a likely match is shown (in scope) or alerted (outside): the scope of the others
     # does not matter, and checking it for hundreds of namesakes costs a probe each.
     likely = {
