@@ -100,6 +100,14 @@ def active_break_glass_ids(user: Any, target_type: str) -> list[str]:
     grant counts there only, so switching institution does not carry it. Plain SQL
     (``core.sql``): every list request asks, and the queryset cost 0.4 ms of building for a
     statement the grants' index answers in 0.05 ms."""
+    statement, params = active_break_glass_sql(user, target_type)
+    return [target_id for (target_id,) in sql.rows(statement, params)]
+
+
+def active_break_glass_sql(user: Any, target_type: str) -> tuple[str, list[Any]]:
+    """The statement ``active_break_glass_ids`` runs (one column, the target's id as text)
+    and its parameters, for a caller that asks it with statements of its own in one round
+    trip (``registry.access.Scope``)."""
     g = BreakGlassGrant
     statement = (
         f"SELECT {sql.column(g, 'target_id')} FROM {sql.table(g)}"  # noqa: S608
@@ -113,7 +121,7 @@ def active_break_glass_ids(user: Any, target_type: str) -> list[str]:
         principal_of(user).institution_id or 0,
         sql.when(timezone.now()),
     ]
-    return [target_id for (target_id,) in sql.rows(statement, params)]
+    return statement, params
 
 
 def unread_notifications(user: Any) -> int:

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from palermo.core import sql
@@ -141,6 +143,31 @@ def test_break_glass_holds_only_while_acting_for_the_institution_it_was_granted_
 
     assert case.person.pk not in acting_for(other)
     assert case.person.pk in acting_for(granted_in)
+
+
+def test_the_cases_opened_by_the_team_alone_and_the_persons_by_break_glass_are_one_statement():
+    """A list asks both; each answer keeps to its own kind of id (a case's, a person's)."""
+    alice = registrar()
+    on_team, glassed, neither = (
+        register(alice),
+        register(alice, "Jeta", "Shala"),
+        register(alice, "Besa", "Morina"),
+    )
+    shelter = InstitutionFactory(capabilities=(Capability.SHELTER, *PERSONAL))
+    worker = member(Role.SUPERVISOR, institution=shelter)
+    team_add(
+        actor=colleague(alice, Role.SUPERVISOR), case=on_team, user=worker, institution=shelter
+    )
+    break_glass(worker, glassed.person)
+    worker._registry_scope = None
+    scope = scope_for(worker)
+    with CaptureQueriesContext(connection) as queries:
+        assert scope.beyond_hold_case_ids == {on_team.pk}
+        assert scope.glass_person_ids == {glassed.person.pk}
+    assert len(queries) == 1
+    listed = set(visible_cases(worker).values_list("pk", flat=True))
+    assert listed == {on_team.pk, glassed.pk}
+    assert neither.pk not in listed
 
 
 def test_break_glass_needs_an_allowed_role():
