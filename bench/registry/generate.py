@@ -400,11 +400,13 @@ def generate(target, persons: int, seed: int, name: str, samples_path: Path, log
     )
     for table, count in counts.items():
         log(f"  {table}: {count:,} rows")
-    from palermo.registry.services.holds import refresh_team_holds
+    from palermo.registry.services.holds import refresh_shares, refresh_team_holds
 
     # Generated team members belong to the registering institution, which holds the case;
     # the demo's own cases may have members from elsewhere (their flags set by the services).
     log(f"team rows whose flag beyond_hold changed: {refresh_team_holds():,}")
+    # The access rows were written without the services: the pairs that share each case.
+    log(f"cases shared by two institutions: {refresh_shares():,} rows")
     log(f"generated in {time.monotonic() - started:.0f} s")
     check()
 

@@ -16,7 +16,7 @@ from palermo.core.access import ensure_can
 from palermo.core.models import CodeItem
 from palermo.core.roles import Section
 from palermo.registry.models import Case, CaseAccess
-from palermo.registry.services.holds import refresh_team_holds
+from palermo.registry.services.holds import access_changed
 
 from ..codes import ConsentPurpose, ReferralState
 from ..models import Consent, Deadline, Referral
@@ -118,7 +118,7 @@ def consent_withdraw(*, actor: Any, consent: Consent, channel: str = "web") -> C
             CaseAccess.objects.filter(referral_id=referral.pk, revoked_at__isnull=True).update(
                 revoked_at=now
             )
-            refresh_team_holds([referral.case_id])
+            access_changed([referral.case_id])
             # A referral not yet answered has nothing left to answer.
             Deadline.objects.filter(
                 referral=referral, met_at__isnull=True, cancelled_at__isnull=True

@@ -20,7 +20,7 @@ from palermo.institutions.models import Institution
 from palermo.registry.access import scope_for
 from palermo.registry.codes import CaseState
 from palermo.registry.models import Case, CaseAccess
-from palermo.registry.services.holds import refresh_team_holds
+from palermo.registry.services.holds import access_changed
 
 from .. import deadlines as dl
 from ..codes import SERVICE_SECTIONS, ConsentPurpose, DeadlineKind, ReferralState, ServiceType
@@ -233,7 +233,7 @@ def referral_accept(*, actor: Any, referral: Referral, channel: str = "web") -> 
         sections=sorted(set(referral.sections) | {Section.METADATA}),
         detection_date=referral.case.detection_date,
     )
-    refresh_team_holds([referral.case_id])
+    access_changed([referral.case_id])
     _meet_response_deadline(referral)
     audit.record(actor, "referral.accepted", referral, ids=[referral.case_id], channel=channel)
     notify(
@@ -274,7 +274,7 @@ def _end_access(referral: Referral) -> None:
     CaseAccess.objects.filter(referral_id=referral.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    refresh_team_holds([referral.case_id])
+    access_changed([referral.case_id])
 
 
 @transaction.atomic

@@ -78,6 +78,9 @@ def test_the_csw_of_the_childs_municipality_gets_metadata_access_and_a_notificat
     assert access.source == CaseAccess.Source.CHILD_PROTECTION
     assert access.sections == ["metadata"]
     assert scope_for(fresh(world.worker)).case_sections(case) == {Section.METADATA}
+    # The police and the centre share it: each lists it filtered by the other.
+    page = client_for(world.worker).get("/registry/cases/", {"institution": world.police.pk})
+    assert [row.case.pk for row in page.context["rows"]] == [case.pk]
     notes = Notification.objects.filter(kind="child.case")
     assert {n.user for n in notes} == {world.worker, world.csw_supervisor}
     assert all(n.url == f"/registry/cases/{case.pk}/" for n in notes)

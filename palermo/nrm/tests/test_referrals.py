@@ -683,3 +683,42 @@ def test_a_team_member_keeps_the_case_when_their_institutions_referral_ends(endi
         consent_withdraw(actor=world.csw_supervisor, consent=consent)
     assert beyond_hold()
     assert list(visible_cases(fresh(world.shelter_worker))) == [case]
+
+
+# --- the institution filter's shares -----------------------------------------------------
+
+
+def test_an_accepted_referral_shares_the_case_until_it_ends_or_consent_is_withdrawn(client_for):
+    """Both institutions list the case under each other's name while the referral is
+    accepted (``CaseShare``), and no longer once it ends or its consent is withdrawn."""
+    from palermo.nrm.services import consent_withdraw
+    from palermo.registry.models import CaseShare
+
+    world = World()
+    sender, receiver = client_for(world.worker), client_for(world.shelter_worker)
+
+    def filtered(client, institution) -> list:
+        page = client.get("/registry/cases/", {"institution": institution.pk})
+        return [row.case.pk for row in page.context["rows"]]
+
+    def shared(case) -> set:
+        return set(CaseShare.objects.filter(case=case).values_list("institution_id", "other_id"))
+
+    pair = tuple(sorted((world.csw.pk, world.shelter.pk)))
+    ended = world.presumed()
+    referral = world.to_shelter(ended, ["identity"], accept=True)
+    assert shared(ended) == {pair}
+    assert filtered(sender, world.shelter) == [ended.pk]
+    assert filtered(receiver, world.csw) == [ended.pk]
+    referral_end(actor=world.worker, referral=referral, reason=REASON)
+    assert shared(ended) == set()
+    assert filtered(sender, world.shelter) == []
+    assert filtered(receiver, world.csw) == []
+
+    withdrawn = world.presumed()
+    world.to_shelter(withdrawn, ["identity"], accept=True)
+    assert shared(withdrawn) == {pair}
+    consent = Consent.objects.get(case=withdrawn)
+    consent_withdraw(actor=world.worker, consent=consent)
+    assert shared(withdrawn) == set()
+    assert filtered(sender, world.shelter) == []

@@ -156,6 +156,38 @@ class CaseAccess(models.Model):
         return f"{self.source}:{self.institution_id}"
 
 
+class CaseShare(models.Model):
+    """A case two institutions both hold (each by at least one live ``CaseAccess`` row): one
+    row per pair of its holders, the lower institution id in ``institution``. Derived from
+    the access rows (``services.holds.refresh_shares``, after every change of access): the
+    institution filter reads the cases the user's institution shares with another from
+    here, in list order, a page's worth whatever the two hold. Walking one institution's
+    holdings and probing each for the other's read all of them for two that share nothing
+    (Prizren's police filtering Peja's: 230,000 rows, 0.4-0.7 s at 1M)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    detection_date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "institution", "other"], name="caseshare_once"),
+            models.CheckConstraint(
+                condition=models.Q(institution__lt=models.F("other")), name="caseshare_ordered"
+            ),
+        ]
+        # In list order for one pair; its statement reads the index alone.
+        indexes = [
+            models.Index(
+                fields=["institution", "other", "-detection_date", "-case"], name="caseshare_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}+{self.other_id}"
+
+
 class CaseTeamMember(models.Model):
     """A named user on the case team, possibly from another institution."""
 

@@ -15,7 +15,7 @@ from palermo.core.access import ensure_can
 from palermo.institutions.models import Institution
 
 from ..models import Case, CaseAccess, CaseEvent, CaseSealMember, CaseTeamMember, CaseTransfer
-from .holds import refresh_team_holds
+from .holds import access_changed, refresh_team_holds
 from .validation import Errors, check_choice, check_country
 
 MIN_REASON = 10
@@ -167,7 +167,7 @@ def case_transfer(
         source=CaseAccess.Source.LEAD,
         detection_date=case.detection_date,
     )
-    refresh_team_holds([case.pk])
+    access_changed([case.pk])
     case.lead_institution = to_institution
     case.save(update_fields=["lead_institution"])
     CaseEvent.objects.create(

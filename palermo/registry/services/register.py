@@ -46,7 +46,7 @@ from ..models import (
     Person,
     Registration,
 )
-from .holds import refresh_team_holds
+from .holds import access_changed
 from .validation import (
     Errors,
     check_birth,
@@ -386,7 +386,7 @@ def notify_child_protection(case: Case, registration: Registration) -> None:
             url=url,
             institution_id=centre.pk,
         )
-    refresh_team_holds([case.pk])
+    access_changed([case.pk])
     if not centres:
         coordinators = User.objects.filter(
             is_active=True,

@@ -79,22 +79,27 @@ def other_institution_user(roles=(Role.REGISTRAR, Role.CASE_WORKER), **kwargs: A
 
 def share(case: Case, institution: Any) -> CaseAccess:
     """``institution`` holds ``case`` too, as after an accepted referral (every section)."""
-    return CaseAccess.objects.create(
+    from palermo.registry.services.holds import access_changed
+
+    access = CaseAccess.objects.create(
         case=case,
         institution=institution,
         source=CaseAccess.Source.REFERRAL,
         detection_date=case.detection_date,
     )
+    access_changed([case.pk])
+    return access
 
 
-PLANS = ["walk-own-holdings", "walk-filtered-holdings", "walk-in-order", "by-holder-list"]
+PLANS = ["shares", "walk-in-order", "by-holder-list"]
 
 
 def take_plan(monkeypatch, plan: str, own, other) -> None:
-    """Make the list take ``plan``: in detection order it walks the access rows of the
-    institution holding fewer cases; in another order it walks the list or collects."""
+    """Make the list take ``plan``: in detection order it reads the two institutions'
+    shares (``CaseShare``, whatever is patched here); in another order it walks the list or
+    collects the filtered institution's cases."""
     from palermo.registry import selectors
 
-    small, big = (own, other) if plan == "walk-own-holdings" else (other, own)
+    small, big = (other, own)
     monkeypatch.setattr(selectors, "cases_held", lambda: {small.pk: 1, big.pk: 10**6})
     monkeypatch.setattr(selectors, "WALK_COST", 0 if plan == "walk-in-order" else 10**9)

@@ -173,9 +173,9 @@ def test_the_list_does_not_count_every_case(client_for, three_cases):
 
 @pytest.mark.parametrize("plan", PLANS)
 def test_the_institution_filter_pages_by_key_whichever_plan_it_takes(client_for, monkeypatch, plan):
-    """Each plan's pages link by the list's key, forward and back: the walks of an
-    institution's holdings read its access rows (two for a case it registered and leads),
-    the collecting plan sorts by an expression (no index offers its order)."""
+    """Each plan's pages link by the list's key, forward and back: the walk of two
+    institutions' shares reads one row a case, the collecting plan sorts by an expression
+    (no index offers its order)."""
     from .factories import other_institution_user
 
     monkeypatch.setattr(records, "PAGE_SIZE", 2)
@@ -191,7 +191,7 @@ def test_the_institution_filter_pages_by_key_whichever_plan_it_takes(client_for,
         share(case, other)
     take_plan(monkeypatch, plan, alice.memberships.first().institution, other)
     client = client_for(alice)
-    order = "" if plan.endswith("holdings") else "&order=reference"  # the others' orders
+    order = "" if plan == "shares" else "&order=reference"  # the others' orders
     link, pages = f"?institution={other.pk}{order}", []
     while link:
         response = client.get("/registry/cases/" + link)
@@ -308,9 +308,29 @@ def test_the_institution_filter_walks_the_holdings_index_alone_in_list_order(cli
     assert "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize("order", ["-detected", "detected"])
+def test_the_institution_filter_walks_the_pairs_shares_index_alone_in_list_order(client_for, order):
+    """Filtered by another institution, the list reads the two institutions' shares
+    through the (institution, other, date, case) index only, already in the list's order
+    either way: no share row, no sort, no access row of either institution."""
+    alice = registrar()
+    case = register(alice, "Arta", "Gashi")
+    other = other_institution_user().memberships.first().institution
+    share(case, other)
+    plan = _sqlite_plan(
+        client_for(alice),
+        f"/registry/cases/?institution={other.pk}&order={order}",
+        lambda sql: 'FROM "registry_caseshare" s WHERE' in sql,
+    )
+    assert plan.startswith("SEARCH s USING COVERING INDEX caseshare_pair"), plan
+    assert "TEMP B-TREE" not in plan, plan
+    assert "caseaccess" not in plan, plan
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plan")
 @pytest.mark.parametrize("order", ["-detected", "detected"])
-@pytest.mark.parametrize("query", ["", "institution={mine}&"])
+@pytest.mark.parametrize("query", ["", "institution={mine}&", "institution={other}&"])
 def test_postgresql_can_walk_the_holdings_index_in_list_order_either_way(client_for, order, query):
     """The walks along an institution's holdings (the plain list's page, the institution
     filter's) can be answered in list order by the index itself, either way, so that a
@@ -318,16 +338,20 @@ def test_postgresql_can_walk_the_holdings_index_in_list_order_either_way(client_
     no sort. (Ordered on "revoked_at" ascending when it read the index backwards, the
     oldest-first list sorted all of the police's 800,000 holdings at 1M: 8.8 s.)"""
     alice = registrar()
-    register(alice, "Arta", "Gashi")
+    case = register(alice, "Arta", "Gashi")
+    other = other_institution_user().memberships.first().institution
+    share(case, other)
     mine = alice.principal.institution_id
-    path = f"/registry/cases/?{query.format(mine=mine)}order={order}"
+    path = f"/registry/cases/?{query.format(mine=mine, other=other.pk)}order={order}"
     with CaptureQueriesContext(connection) as queries:
         assert client_for(alice).get(path).status_code == 200
-    walks = [
-        q["sql"]
-        for q in queries
-        if 'FROM "registry_caseaccess" a' in q["sql"] and "ORDER BY" in q["sql"]
-    ]
+    # The shares of a pair, or an institution's access rows.
+    walked, index = (
+        ('FROM "registry_caseshare" s', "caseshare_pair")
+        if "other" in query
+        else ('FROM "registry_caseaccess" a', "caseaccess_inst")
+    )
+    walks = [q["sql"] for q in queries if walked in q["sql"] and "ORDER BY" in q["sql"]]
     assert walks
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_sort = off")
@@ -335,7 +359,7 @@ def test_postgresql_can_walk_the_holdings_index_in_list_order_either_way(client_
         for walk in walks:
             cursor.execute("EXPLAIN " + walk)
             plan = " | ".join(row[0] for row in cursor.fetchall())
-            assert "caseaccess_inst" in plan, plan
+            assert index in plan, plan
             assert "Sort" not in plan, plan
 
 
