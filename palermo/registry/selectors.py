@@ -470,7 +470,7 @@ def institution_page(
     filtered, filter_values = _filter_sql(filters, "c")
     cases = (" AND ".join([unsealed, *filtered]), [*unsealed_values, *filter_values])
     if scope.oversight or target == scope.institution_id:  # every case it holds is in scope
-        found = _walk_holdings(target, None, cases, at.key, descending, size)
+        found = _walk_holdings(target, cases, at.key, descending, size)
     else:
         # The cases the two institutions share, in list order (``CaseShare``).
         found = _walk_shares(scope.institution_id, target, cases, at.key, descending, size)
@@ -486,7 +486,6 @@ def institution_page(
 
 def _walk_holdings(
     institution_id: int,
-    also_held_by: int | None,
     cases: tuple[str, list[Any]],
     start: list[Any] | None,
     descending: bool,
@@ -494,11 +493,11 @@ def _walk_holdings(
 ) -> list[tuple[date, uuid.UUID]]:
     """(detection date, case id) of the first ``size + 1`` cases after ``start`` that meet
     ``cases`` (a condition on the case ``c`` and its parameters) among those
-    ``institution_id`` holds and, if given, ``also_held_by`` holds too, walking the first's
-    access rows in order through the (institution, revoked_at, date, case) index. An
-    institution may hold a case by two rows (it registered and leads it): those come
-    together in this order, and the next chunk starts after the last case read. Plain SQL (``core.sql``):
-    through the ORM, each chunk's statement took longer to build than to answer."""
+    ``institution_id`` holds, walking its access rows in order through the (institution,
+    revoked_at, date, case) index. An institution may hold a case by two rows (it
+    registered and leads it): those come together in this order, and the next chunk starts
+    after the last case read. Plain SQL (``core.sql``): through the ORM, each chunk's
+    statement took longer to build than to answer."""
     a, c = CaseAccess, Case
     condition, condition_values = cases
     terms = [
@@ -506,13 +505,6 @@ def _walk_holdings(
         f"a.{sql.column(a, 'revoked_at')} IS NULL",
     ]
     values: list[Any] = [institution_id]
-    if also_held_by is not None:
-        terms.append(
-            f"EXISTS (SELECT 1 FROM {sql.table(a)} o WHERE o.{sql.column(a, 'institution')} = %s"  # noqa: S608
-            f" AND o.{sql.column(a, 'revoked_at')} IS NULL"
-            f" AND o.{sql.column(a, 'case')} = a.{sql.column(a, 'case')} LIMIT 1)"
-        )
-        values.append(also_held_by)
     terms.append(
         f"EXISTS (SELECT 1 FROM {sql.table(c)} c WHERE c.{sql.column(c, 'id')} ="  # noqa: S608
         f" a.{sql.column(a, 'case')} AND {condition} LIMIT 1)"
