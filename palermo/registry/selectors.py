@@ -470,10 +470,10 @@ def institution_page(
     filtered, filter_values = _filter_sql(filters, "c")
     cases = (" AND ".join([unsealed, *filtered]), [*unsealed_values, *filter_values])
     if scope.oversight or target == scope.institution_id:  # every case it holds is in scope
-        found = _walk_holdings(target, cases, at.key, descending, size)
+        found = _walk_holdings(target, None, cases, at.key, descending, size)
     else:
         # The cases the two institutions share, in list order (``CaseShare``).
-        found = _walk_shares(scope.institution_id, target, cases, at.key, descending, size)
+        found = _walk_holdings(scope.institution_id, target, cases, at.key, descending, size)
         if scope.beyond_hold_case_ids or scope.glass_person_ids:
             in_scope = _filtered(scope.cases(), filters).filter(
                 Exists(_held_by(target).filter(case=OuterRef("pk")))
@@ -486,6 +486,7 @@ def institution_page(
 
 def _walk_holdings(
     institution_id: int,
+    other_id: int | None,
     cases: tuple[str, list[Any]],
     start: list[Any] | None,
     descending: bool,
@@ -494,63 +495,35 @@ def _walk_holdings(
     """(detection date, case id) of the first ``size + 1`` cases after ``start`` that meet
     ``cases`` (a condition on the case ``c`` and its parameters) among those
     ``institution_id`` holds, walking its access rows in order through the (institution,
-    revoked_at, date, case) index. An institution may hold a case by two rows (it
-    registered and leads it): those come together in this order, and the next chunk starts
-    after the last case read. Plain SQL (``core.sql``): through the ORM, each chunk's
-    statement took longer to build than to answer."""
-    a, c = CaseAccess, Case
+    revoked_at, date, case) index; with ``other_id``, among those both institutions hold,
+    walking their ``CaseShare`` rows in order: a page's worth of rows however many cases
+    either holds, and none at all for two that share nothing. An institution may hold a
+    case by two access rows (it registered and leads it): those come together in this
+    order and count once. Plain SQL (``core.sql``): through the ORM, each chunk's statement
+    took longer to build than to answer."""
+    over: type[CaseAccess | CaseShare]
+    if other_id is None:
+        over, alias = CaseAccess, "a"
+        held = f"a.{sql.column(over, 'institution')} = %s AND a.{sql.column(over, 'revoked_at')} IS NULL"
+        values: list[Any] = [institution_id]
+    else:
+        over, alias = CaseShare, "s"
+        held = f"s.{sql.column(over, 'institution')} = %s AND s.{sql.column(over, 'other')} = %s"
+        values = sorted((institution_id, other_id))
+    c = Case
     condition, condition_values = cases
-    terms = [
-        f"a.{sql.column(a, 'institution')} = %s",
-        f"a.{sql.column(a, 'revoked_at')} IS NULL",
-    ]
-    values: list[Any] = [institution_id]
-    terms.append(
-        f"EXISTS (SELECT 1 FROM {sql.table(c)} c WHERE c.{sql.column(c, 'id')} ="  # noqa: S608
-        f" a.{sql.column(a, 'case')} AND {condition} LIMIT 1)"
+    head = (
+        f"SELECT {alias}.{sql.column(over, 'detection_date')}, {alias}.{sql.column(over, 'case')}"  # noqa: S608
+        f" FROM {sql.table(over)} {alias} WHERE {held} AND EXISTS (SELECT 1 FROM {sql.table(c)} c"
+        f" WHERE c.{sql.column(c, 'id')} = {alias}.{sql.column(over, 'case')} AND {condition} LIMIT 1)"
     )
     values += condition_values
-    head = (
-        f"SELECT a.{sql.column(a, 'detection_date')}, a.{sql.column(a, 'case')}"  # noqa: S608
-        f" FROM {sql.table(a)} a WHERE {' AND '.join(terms)}"
-    )
     found: dict[uuid.UUID, date] = {}
-    for detected, case_id in _holdings_walk(head, values, start, descending, size, list):
+    for detected, case_id in _holdings_walk(head, values, start, descending, size, list, over):
         found.setdefault(sql.uuid_of(case_id), detected)
         if len(found) > size:
             break
     return [(sql.date_of(detected), pk) for pk, detected in found.items()]
-
-
-def _walk_shares(
-    institution_id: int,
-    other_id: int,
-    cases: tuple[str, list[Any]],
-    start: list[Any] | None,
-    descending: bool,
-    size: int,
-) -> list[tuple[date, uuid.UUID]]:
-    """(detection date, case id) of the first ``size + 1`` cases after ``start`` that meet
-    ``cases`` (a condition on the case ``c`` and its parameters) among those both
-    institutions hold, walking their ``CaseShare`` rows in order: a page's worth of rows
-    however many cases either holds, and none at all for two that share nothing."""
-    s, c = CaseShare, Case
-    condition, condition_values = cases
-    head = (
-        f"SELECT s.{sql.column(s, 'detection_date')}, s.{sql.column(s, 'case')}"  # noqa: S608
-        f" FROM {sql.table(s)} s WHERE s.{sql.column(s, 'institution')} = %s"
-        f" AND s.{sql.column(s, 'other')} = %s AND EXISTS (SELECT 1 FROM {sql.table(c)} c"
-        f" WHERE c.{sql.column(c, 'id')} = s.{sql.column(s, 'case')} AND {condition} LIMIT 1)"
-    )
-    values = [*sorted((institution_id, other_id)), *condition_values]
-    found: list[tuple[date, uuid.UUID]] = []
-    for detected, case_id in _holdings_walk(
-        head, values, start, descending, size, list, over=CaseShare
-    ):
-        found.append((sql.date_of(detected), sql.uuid_of(case_id)))
-        if len(found) > size:
-            break
-    return found
 
 
 def _opened_otherwise(
