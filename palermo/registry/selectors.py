@@ -262,9 +262,15 @@ def _held_page_items(
     (registered, lead) is kept once (``_holdings_walk``)."""
     a = CaseAccess
     unsealed, unsealed_values = scope.unsealed_sql("c")
-    # The year as a range of the walk's own dates: the walk starts at the year's end.
-    on_case, case_values = _filter_sql(replace(filters, year=None), "c")
-    on_access, access_values = _filter_sql(CaseFilter(year=filters.year), "a")
+    # The year as a range of the walk's own dates: the walk starts at the year's end. The
+    # form probed by the access row's case id: a row without it is passed over before its
+    # case is read (begging at 1M, the page through the police directorate's holdings:
+    # 13.7 -> 12.3 ms on SQLite, 18.5 -> 16.4 on PostgreSQL; the labour inspectorate's
+    # 11.8 -> 9.8 and 18.4 -> 16.5).
+    on_case, case_values = _filter_sql(replace(filters, year=None, form=""), "c")
+    on_access, access_values = _filter_sql(
+        CaseFilter(year=filters.year, form=filters.form), "a", f"a.{sql.column(a, 'case')}"
+    )
     head = (
         f"{_items_select(holdings=True)} WHERE a.{sql.column(a, 'institution')} = %s"
         f" AND a.{sql.column(a, 'revoked_at')} IS NULL"
@@ -359,9 +365,10 @@ def _items_select(*, holdings: bool = False) -> str:
     )
 
 
-def _filter_sql(filters: CaseFilter, alias: str) -> tuple[list[str], list[Any]]:
+def _filter_sql(filters: CaseFilter, alias: str, case_id: str = "") -> tuple[list[str], list[Any]]:
     """``_filtered``'s conditions (every filter but the institution's) in plain SQL on the
-    case table as ``alias``, and their parameters."""
+    case table as ``alias`` (or a table with the same date column: the access rows), and
+    their parameters; ``case_id`` the case's id there (by default ``alias``'s ``id``)."""
     c, e = Case, Exploitation
 
     def col(field: str) -> str:
@@ -379,7 +386,7 @@ def _filter_sql(filters: CaseFilter, alias: str) -> tuple[list[str], list[Any]]:
     if filters.form:
         terms.append(
             f"EXISTS (SELECT 1 FROM {sql.table(e)} x WHERE x.{sql.column(e, 'case')} ="  # noqa: S608
-            f" {col('id')} AND x.{sql.column(e, 'form')} = %s LIMIT 1)"
+            f" {case_id or col('id')} AND x.{sql.column(e, 'form')} = %s LIMIT 1)"
         )
         values.append(filters.form)
     if filters.year:
