@@ -508,21 +508,23 @@ def _walk_holdings(
     case by two access rows (it registered and leads it): those come together in this
     order and count once. Plain SQL (``core.sql``): through the ORM, each chunk's statement
     took longer to build than to answer."""
-    over: type[CaseAccess | CaseShare]
+    over: type[CaseAccess | CaseShare] = CaseAccess if other_id is None else CaseShare
+    alias = "a" if other_id is None else "s"
+
+    def col(name: str) -> str:
+        return f"{alias}.{sql.column(over, name)}"
+
     if other_id is None:
-        over, alias = CaseAccess, "a"
-        held = f"a.{sql.column(over, 'institution')} = %s AND a.{sql.column(over, 'revoked_at')} IS NULL"
-        values: list[Any] = [institution_id]
+        held, values = f"{col('revoked_at')} IS NULL", [institution_id]
     else:
-        over, alias = CaseShare, "s"
-        held = f"s.{sql.column(over, 'institution')} = %s AND s.{sql.column(over, 'other')} = %s"
-        values = sorted((institution_id, other_id))
-    c = Case
+        held, values = f"{col('other')} = %s", sorted((institution_id, other_id))
     condition, condition_values = cases
+    c = Case
     head = (
-        f"SELECT {alias}.{sql.column(over, 'detection_date')}, {alias}.{sql.column(over, 'case')}"  # noqa: S608
-        f" FROM {sql.table(over)} {alias} WHERE {held} AND EXISTS (SELECT 1 FROM {sql.table(c)} c"
-        f" WHERE c.{sql.column(c, 'id')} = {alias}.{sql.column(over, 'case')} AND {condition} LIMIT 1)"
+        f"SELECT {col('detection_date')}, {col('case')} FROM {sql.table(over)} {alias}"  # noqa: S608
+        f" WHERE {col('institution')} = %s AND {held}"
+        f" AND EXISTS (SELECT 1 FROM {sql.table(c)} c WHERE c.{sql.column(c, 'id')} ="
+        f" {col('case')} AND {condition} LIMIT 1)"
     )
     values += condition_values
     found: dict[uuid.UUID, date] = {}
