@@ -100,6 +100,6 @@ def take_plan(monkeypatch, plan: str, own, other) -> None:
     collects the filtered institution's cases."""
     from palermo.registry import selectors
 
-    small, big = (other, own)
-    monkeypatch.setattr(selectors, "cases_held", lambda: {small.pk: 1, big.pk: 10**6})
+    # The filtered institution small: collecting its cases is cheap unless walking is free.
+    monkeypatch.setattr(selectors, "cases_held", lambda: {other.pk: 1, own.pk: 10**6})
     monkeypatch.setattr(selectors, "WALK_COST", 0 if plan == "walk-in-order" else 10**9)
