@@ -77,6 +77,11 @@ def other_institution_user(roles=(Role.REGISTRAR, Role.CASE_WORKER), **kwargs: A
     return member(roles, institution=InstitutionFactory(capabilities=PERSONAL), **kwargs)
 
 
+def institution_of(user):
+    """The institution ``user`` belongs to (the first, for a member of several)."""
+    return user.memberships.first().institution
+
+
 def share(case: Case, institution: Any) -> CaseAccess:
     """``institution`` holds ``case`` too, as after an accepted referral (every section)."""
     from palermo.registry.services.holds import access_changed

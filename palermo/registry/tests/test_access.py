@@ -18,13 +18,17 @@ from palermo.registry.models import Case
 from palermo.registry.services import case_seal, case_transfer, team_add
 from palermo.testing.factories import InstitutionFactory, member
 
-from .factories import PERSONAL, break_glass, other_institution_user, register, registrar, share
+from .factories import (
+    PERSONAL,
+    break_glass,
+    institution_of,
+    other_institution_user,
+    register,
+    registrar,
+    share,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def institution_of(user):
-    return user.memberships.first().institution
 
 
 def colleague(user, roles):

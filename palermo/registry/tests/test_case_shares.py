@@ -18,13 +18,9 @@ from palermo.registry.services import case_transfer
 from palermo.registry.services.holds import refresh_shares
 from palermo.testing.factories import InstitutionFactory, member
 
-from .factories import register, registrar, share
+from .factories import institution_of, register, registrar, share
 
 pytestmark = pytest.mark.django_db
-
-
-def institution_of(user):
-    return user.memberships.first().institution
 
 
 def stored() -> set[tuple]:

@@ -19,13 +19,9 @@ from palermo.registry.services import case_transfer, team_add, team_remove
 from palermo.registry.services.holds import refresh_team_holds
 from palermo.testing.factories import InstitutionFactory, member
 
-from .factories import register, registrar
+from .factories import institution_of, register, registrar
 
 pytestmark = pytest.mark.django_db
-
-
-def institution_of(user):
-    return user.memberships.first().institution
 
 
 def flags(case) -> dict[str, bool]:
