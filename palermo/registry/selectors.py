@@ -288,6 +288,10 @@ def _held_page_items(
     return list(items.values())
 
 
+# The alias a walk's statement gives the rows it walks (``_holdings_walk`` orders by it).
+WALK_ALIAS: dict[type[CaseAccess | CaseShare], str] = {CaseAccess: "a", CaseShare: "s"}
+
+
 def _holdings_walk(
     head: str,
     values: list[Any],
@@ -305,7 +309,7 @@ def _holdings_walk(
     has enough; a next statement starts after the last row read (``key_of`` gives its
     detection date and case id as stored). ``over`` ``CaseShare``: the rows ``s`` of one
     pair of institutions instead, through its (institution, other, date, case) index."""
-    a = "a" if over is CaseAccess else "s"
+    a = WALK_ALIAS[over]
     columns = [
         (f"{a}.{sql.column(over, 'detection_date')}", descending),
         (f"{a}.{sql.column(over, 'case')}", descending),
@@ -509,7 +513,7 @@ def _walk_holdings(
     order and count once. Plain SQL (``core.sql``): through the ORM, each chunk's statement
     took longer to build than to answer."""
     over: type[CaseAccess | CaseShare] = CaseAccess if other_id is None else CaseShare
-    alias = "a" if other_id is None else "s"
+    alias = WALK_ALIAS[over]
 
     def col(name: str) -> str:
         return f"{alias}.{sql.column(over, name)}"
