@@ -325,4 +325,5 @@ def _alert(actor: Any, institution_id: int, outside: Iterable[Match], now: Any) 
     for person_id, alert in new.items():
         audit.record(actor, "duplicate.alerted", alert, ids=[person_id], flagged=False)
     alerts = {**new, **open_alerts}
-    return [alerts[m.person_id].pk for m in outside]
+    # The most likely first: the search page's token carries a fixed number of them.
+    return [alerts[m.person_id].pk for m in sorted(outside, key=lambda m: -m.probability)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
+import zlib
 
 import pytest
 from django.test import Client
@@ -84,6 +86,32 @@ def test_the_page_is_identical_whether_or_not_something_matches_elsewhere(client
     assert "No likely match in your records." in after
 
 
+def _readable(token: str) -> bytes:
+    """What anyone holding a signed value reads of it without the key: its payload, in
+    base64 (zlib-compressed when it starts with ".")."""
+    payload = token.rsplit(":", 2)[0]
+    packed = payload.removeprefix(".")
+    raw = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
+    return zlib.decompress(raw) if payload.startswith(".") else raw
+
+
+def test_the_search_token_hides_a_match_elsewhere_even_as_its_length(client_for):
+    """The hidden token carries the alert to the registration step, unreadable to the
+    searcher and as long as when nothing matched elsewhere."""
+    other = other_institution_user()
+    client = client_for(other)
+    query = {"first_name": "Milica", "last_name": "Jovanovic", "birth_year": "1994"}
+    before = client.post("/registry/search/", query).context["token"]
+    case = register(registrar(), "Милица", "Јовановић", birth_year=1994)
+    after = client.post("/registry/search/", query).context["token"]
+    alert = DuplicateAlert.objects.get()
+    assert len(after) == len(before)
+    readable = _readable(after)
+    for secret in (alert.pk, case.person_id):
+        for form in (str(secret).encode(), secret.hex.encode(), secret.bytes):
+            assert form not in readable
+
+
 def test_the_api_search_does_not_reveal_other_institutions_either():
     from palermo.accounts.tokens import token_issue
 
@@ -123,6 +151,29 @@ def test_roles_that_do_not_register_cannot_search(client_for):
         assert client_for(user).post("/registry/search/", {"last_name": "A"}).status_code == 403
 
 
+def _save_form(first_name: str, last_name: str) -> dict[str, str]:
+    """The registration page's fields as a registrar saves them."""
+    return {
+        "step": "save",
+        "id-first_name": first_name,
+        "id-last_name": last_name,
+        "id-sex": "female",
+        "id-citizenship": "XK",
+        "id-document_type": "none",
+        "case-kind": "nrm",
+        "case-detection_date": "2026-01-10",
+        "case-detection_source": "hotline",
+        "case-country_of_exploitation": "XK",
+        "case-trafficking_scope": "internal",
+        "case-accompaniment": "unknown",
+        "ex0-form": "labour",
+        "ex0-country": "XK",
+        "ex0-recruiter_relation": "employer",
+        "ex1-country": "ZZ",
+        "ex1-recruiter_relation": "unknown",
+    }
+
+
 def test_register_under_a_match_adds_a_registration_to_the_same_person(client_for):
     actor = registrar()
     case = register(actor, "Arta", "Krasniqi")
@@ -142,32 +193,31 @@ def test_register_under_a_match_adds_a_registration_to_the_same_person(client_fo
     assert start.context["identity_form"].initial["last_name"] == "Krasniki"
     saved = client.post(
         "/registry/register/",
-        {
-            "token": token,
-            "person": str(case.person_id),
-            "step": "save",
-            "id-first_name": "Arta",
-            "id-last_name": "Krasniki",
-            "id-sex": "female",
-            "id-citizenship": "XK",
-            "id-document_type": "none",
-            "case-kind": "nrm",
-            "case-detection_date": "2026-01-10",
-            "case-detection_source": "hotline",
-            "case-country_of_exploitation": "XK",
-            "case-trafficking_scope": "internal",
-            "case-accompaniment": "unknown",
-            "ex0-form": "labour",
-            "ex0-country": "XK",
-            "ex0-recruiter_relation": "employer",
-            "ex1-country": "ZZ",
-            "ex1-recruiter_relation": "unknown",
-        },
+        {"token": token, "person": str(case.person_id), **_save_form("Arta", "Krasniki")},
     )
     assert saved.status_code == 302
     case.person.refresh_from_db()
     assert case.person.registrations.count() == 2
     assert case.person.cases.count() == 2
+
+
+def test_registering_after_a_match_elsewhere_links_the_alert_to_the_new_registration(client_for):
+    """The coordinator's alert names the registration that followed the search: the token
+    brought its id to the registration step."""
+    case = register(registrar(), "Милица", "Јовановић", birth_year=1994)
+    other = other_institution_user()
+    client = client_for(other)
+    query = {"first_name": "Milica", "last_name": "Jovanovic", "birth_year": "1994"}
+    token = client.post("/registry/search/", query).context["token"]
+    saved = client.post(
+        "/registry/register/", {"token": token, **_save_form("Milica", "Jovanovic")}
+    )
+    assert saved.status_code == 302
+    alert = DuplicateAlert.objects.get()
+    assert alert.existing_person_id == case.person_id
+    assert alert.new_registration is not None
+    assert alert.new_registration.institution_id == other.principal.institution_id
+    assert alert.new_registration.person_id != case.person_id
 
 
 def test_a_token_cannot_be_used_to_attach_to_a_person_that_was_not_shown(client_for):

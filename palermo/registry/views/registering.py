@@ -1,11 +1,13 @@
 """Search before create, then register (a new person, or a new registration of a match).
 
 Nothing typed is kept on the server between the two steps: the query travels back in the
-POSTed form, and a signed token carries only the search time, the matched person ids and
-the alert ids. Names never appear in a URL."""
+POSTed form, and a token carries only the searcher, the search time, the matched person ids
+(shown on the page) and the alert ids (``_token``). Names never appear in a URL."""
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -18,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palermo.core import crypto
 from palermo.core.web import requires
 
 from ..forms import CaseForm, ExploitationEntryForm, IdentityForm, SearchForm
@@ -28,6 +31,8 @@ from ..services import CaseInput, ExploitationInput, IdentityInput, person_regis
 
 TOKEN_SALT = "palermo.registry.search"  # noqa: S105 — a signing namespace, not a secret
 TOKEN_MAX_AGE = 60 * 60
+# The out-of-scope matches' alerts a token carries, always this many slots (``_token``).
+TOKEN_ALERT_SLOTS = 32
 QUERY_FIELDS = (
     "first_name",
     "last_name",
@@ -57,25 +62,35 @@ def _query(form: SearchForm) -> SearchQuery:
 def _token(
     request: HttpRequest, searched_at: datetime, matches: list[Any], alerts: list[Any]
 ) -> str:
-    return signing.dumps(
-        {
-            "u": request.user.pk,
-            "at": searched_at.isoformat(),
-            "m": [str(m) for m in matches],
-            "a": [str(a) for a in alerts],
-        },
-        salt=TOKEN_SALT,
-    )
+    """What the registration step needs of the search, for the page's hidden field: signed
+    (its age and purpose) over an encryption (``core.crypto``) of the payload. The alert ids
+    (matches outside the searcher's scope, which registering links to the new registration)
+    must not be readable by the searcher, not even as a count: a signed value is only
+    base64, so they are encrypted, in a fixed number of slots of 16 bytes (the most likely
+    first; zeros fill the rest), and the token is as long whatever matched elsewhere."""
+    slots = b"".join(uuid.UUID(str(a)).bytes for a in alerts[:TOKEN_ALERT_SLOTS])
+    payload = {
+        "u": request.user.pk,
+        "at": searched_at.isoformat(),
+        "m": [str(m) for m in matches],
+        "a": base64.b64encode(slots.ljust(16 * TOKEN_ALERT_SLOTS, b"\0")).decode(),
+    }
+    return signing.dumps(crypto.encrypt(json.dumps(payload)), salt=TOKEN_SALT)
 
 
 def _read_token(request: HttpRequest) -> dict[str, Any] | None:
     try:
-        data = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
+        sealed = signing.loads(
+            request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
+        )
+        data = json.loads(crypto.decrypt(sealed))
+        slots = base64.b64decode(data["a"])
+    except (signing.BadSignature, crypto.DecryptionError, ValueError, TypeError, KeyError):
         return None
     if data.get("u") != request.user.pk:
         return None
-    return dict(data)
+    alerts = (uuid.UUID(bytes=slots[i : i + 16]) for i in range(0, len(slots), 16))
+    return {**data, "a": [str(a) for a in alerts if a.int]}
 
 
 @requires("person.search")
