@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -285,6 +286,11 @@ def person_search(request: HttpRequest, body: SearchIn) -> SearchOut:
     ensure_can(request.user, "person.search")
     if body.citizenship and not countries.is_valid(body.citizenship):
         raise ValidationError({"citizenship": ["Unknown country code."]})
+    today = timezone.localdate()
+    if body.date_of_birth and body.date_of_birth > today:
+        raise ValidationError({"date_of_birth": ["This date is in the future."]})
+    if body.birth_year and body.birth_year > today.year:
+        raise ValidationError({"birth_year": ["This year is in the future."]})
     if not (body.first_name.strip() or body.last_name.strip() or body.document_number.strip()):
         raise ValidationError({"last_name": ["Give at least a name or a document number."]})
     result = search_persons(actor=request.user, query=SearchQuery(**body.dict()), channel="api")
