@@ -17,6 +17,9 @@ class RegistryConfig(AppConfig):
             NavItem("registry:cases", _("Cases"), "person.read", order=20, section="metadata"),
             NavItem("registry:persons", _("Persons"), "person.read", order=30, section="metadata"),
             NavItem("registry:duplicates", _("Possible duplicates"), "duplicate.review", order=40),
+            NavItem(
+                "registry:access_reports", _("Access reports"), "person.access_report", order=45
+            ),
         )
         self.dashboard_panels = (panels.registry_links,)
         self.action_item_providers = (panels.duplicate_items,)

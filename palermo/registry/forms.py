@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -379,3 +380,27 @@ class BreakGlassForm(Form):
         help_text=_("At least 15 characters. The auditor reviews every emergency access."),
     )
     hours = forms.IntegerField(label=_("Hours"), min_value=1, max_value=12, initial=3)
+
+
+class AccessReportForm(Form):
+    """The auditor names a person's record by its pseudonymous reference or its id."""
+
+    record = forms.CharField(
+        label=_("Person reference (P-…) or record id"),
+        max_length=64,
+        help_text=_("As shown in the case list, in a person's page or in the audit trail."),
+    )
+
+    def clean_record(self) -> Any:
+        from .models import Person
+
+        value = self.cleaned_data["record"].strip()
+        person = Person.objects.filter(pseudonym__iexact=value).first()
+        if person is None:
+            try:
+                person = Person.objects.filter(pk=uuid.UUID(value)).first()
+            except ValueError:
+                person = None
+        if person is None:
+            raise forms.ValidationError(_("No person record has this reference or id."))
+        return person

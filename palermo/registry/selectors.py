@@ -968,3 +968,25 @@ def person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
             )
         )
     return rows
+
+
+ACCESS_REPORT_ROWS = 500
+
+
+def person_access_entries(person: Person) -> list[Any]:
+    """The audit entries that read or changed ``person``'s record or any of its cases (a
+    case's page and the case list show the person's name), newest first, at most
+    ``ACCESS_REPORT_ROWS``: the auditor's access report. A read entry lists every id it
+    showed (``AuditEntry.ids``), so an entry counts when its object or one of its ids is the
+    person or one of the cases. The ids' text is scanned: an auditor's occasional report,
+    not a page anyone else reads."""
+    from palermo.core.models import AuditEntry
+
+    record_ids = [str(person.pk)]
+    record_ids += [
+        str(pk) for pk in Case.objects.filter(person=person).values_list("pk", flat=True)
+    ]
+    about = Q()
+    for record_id in record_ids:
+        about |= Q(object_id=record_id) | Q(ids__icontains=f'"{record_id}"')
+    return list(AuditEntry.objects.filter(about).order_by("-seq")[:ACCESS_REPORT_ROWS])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("persons/", records.person_list, name="persons"),
     path("persons/<uuid:pk>/", records.person_detail, name="person"),
     path("persons/<uuid:pk>/reads/", records.person_reads, name="person_reads"),
+    path("access-reports/", records.access_reports, name="access_reports"),
     path("persons/<uuid:pk>/relations/", records.relation_create, name="relation_create"),
     path("cases/", records.case_list, name="cases"),
     path("cases/<uuid:pk>/", records.case_page, name="case"),

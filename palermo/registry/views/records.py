@@ -22,6 +22,7 @@ from palermo.core.web import perform, requires
 
 from ..access import scope_for
 from ..forms import (
+    AccessReportForm,
     AttachmentForm,
     CaseFilterForm,
     ReasonForm,
@@ -32,12 +33,14 @@ from ..forms import (
 )
 from ..models import Attachment, Case, CaseTeamMember, Person
 from ..selectors import (
+    ACCESS_REPORT_ROWS,
     PERSON_ORDER,
     CaseFilter,
     case_detail,
     case_list_page,
     case_rows,
     merged_survivor,
+    person_access_entries,
     person_rows,
     person_view,
     persons_for,
@@ -156,18 +159,38 @@ def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @requires("person.access_report")
-def person_reads(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """For the auditor: who read this person's record and when — ids only, no content."""
-    from palermo.core.selectors import AuditFilter, audit_entries_for, label_entries
+def access_reports(request: HttpRequest) -> HttpResponse:
+    """For the auditor: name a person's record (its P-… reference or id) to see who read it.
+    POSTed, so that what is typed stays out of the URL and the server's log."""
+    form = AccessReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("registry:person_reads", form.cleaned_data["record"].pk)
+    status = 400 if form.errors else 200
+    return render(request, "registry/access_reports.html", {"form": form}, status=status)
 
-    if not Person.objects.filter(pk=pk).exists():
+
+@requires("person.access_report")
+def person_reads(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """For the auditor: who read or changed this person's record or cases and when — ids
+    only, no content (``selectors.person_access_entries``)."""
+    from palermo.core.selectors import label_entries
+
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
         raise Http404
-    entries = list(audit_entries_for(AuditFilter(object_id=str(pk)))[:500])
+    entries = person_access_entries(person)
     audit.record(
         request.user, "person.access_report", object_type="registry.person", object_id=str(pk)
     )
     return render(
-        request, "registry/access_report.html", {"person_id": pk, "rows": label_entries(entries)}
+        request,
+        "registry/access_report.html",
+        {
+            "person_id": pk,
+            "pseudonym": person.pseudonym,
+            "rows": label_entries(entries),
+            "limit": ACCESS_REPORT_ROWS,
+        },
     )
 
 
