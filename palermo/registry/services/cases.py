@@ -210,6 +210,10 @@ def case_seal(
 @transaction.atomic
 def case_unseal(*, actor: Any, case: Case, reason: str, channel: str = "web") -> Case:
     principal = ensure_can(actor, "case.seal", case)
+    # As for sealing: the lead institution's supervisor, not one of an institution that
+    # holds the case by a referral (even if named on the seal).
+    if case.lead_institution_id != principal.institution_id:
+        raise PermissionDenied("case.unseal.not_lead")
     reason = _reason(reason)
     if not case.sealed:
         raise ValidationError({"__all__": _("This case is not sealed.")})
