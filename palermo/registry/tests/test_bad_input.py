@@ -85,7 +85,8 @@ def test_the_register_page_refuses_a_missing_or_forged_search_token(client_for):
     assert not Person.objects.exists()
 
 
-def test_the_form_shows_errors_on_the_named_fields(client_for):
+def test_a_signed_but_unencrypted_token_is_refused(client_for):
+    """A token of the earlier format (signed, readable) sends the registrar back to search."""
     from django.core import signing
 
     from palermo.registry.views.registering import TOKEN_SALT
@@ -95,6 +96,16 @@ def test_the_form_shows_errors_on_the_named_fields(client_for):
     token = signing.dumps(
         {"u": actor.pk, "at": timezone.now().isoformat(), "m": [], "a": []}, salt=TOKEN_SALT
     )
+    response = client.post("/registry/register/", {"token": token, "last_name": "Krasniqi"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("/registry/search/")
+    assert not Person.objects.exists()
+
+
+def test_the_form_shows_errors_on_the_named_fields(client_for):
+    actor = registrar()
+    client = client_for(actor)
+    token = client.post("/registry/search/", {"last_name": "Krasniqi"}).context["token"]
     response = client.post(
         "/registry/register/",
         {

@@ -85,7 +85,14 @@ def _read_token(request: HttpRequest) -> dict[str, Any] | None:
         )
         data = json.loads(crypto.decrypt(sealed))
         slots = base64.b64decode(data["a"])
-    except (signing.BadSignature, crypto.DecryptionError, ValueError, TypeError, KeyError):
+    except (
+        signing.BadSignature,
+        crypto.DecryptionError,
+        AttributeError,  # signed, but not an encrypted payload
+        ValueError,
+        TypeError,
+        KeyError,
+    ):
         return None
     if data.get("u") != request.user.pk:
         return None
