@@ -310,6 +310,39 @@ class CaseFilterForm(Form):
 
 _BLANK_FIELDS: dict[tuple[Any, ...], SafeString] = {}
 
+_PERSON_ORDERS = callable_choices(
+    [
+        ("-created", _("Newest first")),
+        ("created", _("Oldest first")),
+        ("pseudonym", _("Pseudonym")),
+    ]
+)
+
+
+class PersonFilterForm(Form):
+    """The person list's filter (``selectors.persons_for`` says what each field means)."""
+
+    child = forms.ChoiceField(
+        label=_("Children"),
+        choices=_all([("yes", _("Children only")), ("no", _("Adults only"))]),
+        required=False,
+    )
+    # Plain choices, as in ``CaseFilterForm``.
+    institution = forms.TypedChoiceField(
+        label=_("Registered by"), coerce=int, required=False, empty_value=None
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=_all(Sex.choices), required=False)
+    year = forms.IntegerField(
+        label=_("Year registered"), required=False, min_value=1990, max_value=2100
+    )
+    order = forms.ChoiceField(label=_("Sort by"), choices=_PERSON_ORDERS, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All")), *active_choices()]
+
 
 class TeamAddForm(Form):
     username = forms.CharField(label=_("Username"), max_length=150)

@@ -107,6 +107,9 @@ class Registration(models.Model):
             models.Index(fields=["person", "institution"], name="registration_person_inst"),
             models.Index(fields=["institution", "-registered_at"], name="registration_inst_date"),
             models.Index(fields=["birth_year"], name="registration_birth_year"),
+            # The person list's sex filter collects a rare sex's persons (an institution's
+            # few "other") here instead of walking every person in scope.
+            models.Index(fields=["institution", "sex", "person"], name="registration_inst_sex"),
         ]
 
     def __str__(self) -> str:
