@@ -221,6 +221,9 @@ def test_a_bad_filter_is_named_and_the_list_is_not_filtered(client_for, field, v
     assert 'class="invalid-feedback d-block"' in html
     assert f'name="{field}"' in html
     assert 'aria-invalid="true"' in html  # the field itself is marked for assistive tech
+    # The message is the element the field's aria-describedby names.
+    assert f'aria-describedby="id_{field}_error"' in html
+    assert f'id="id_{field}_error"' in html
     assert [r.case.pk for r in response.context["rows"]] == [case.pk]
 
 
