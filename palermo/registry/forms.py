@@ -262,12 +262,24 @@ _ORDERS = callable_choices(
 )
 
 
-class CaseFilterForm(Form):
+class _InstitutionFilter(Form):
+    """A list filter whose ``institution`` field offers the active institutions, as plain
+    choices read at most once a minute (``active_choices``), not a ModelChoiceField: that
+    iterates its queryset through a server-side cursor on PostgreSQL, three round trips on
+    every list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ChoiceField)
+        self.institutions = active_choices()
+        field.choices = [("", _("All")), *self.institutions]
+
+
+class CaseFilterForm(_InstitutionFilter):
     kind = forms.ChoiceField(label=_("Kind"), choices=_all(CaseKind.choices), required=False)
     state = forms.ChoiceField(label=_("State"), choices=_all(CaseState.choices), required=False)
-    # Plain choices (read in __init__, at most once a minute: ``active_choices``), not a
-    # ModelChoiceField: that iterates its queryset through a server-side cursor on
-    # PostgreSQL, three round trips on every list.
+    # Its choices: ``_InstitutionFilter``.
     institution = forms.TypedChoiceField(
         label=_("Institution"), coerce=int, required=False, empty_value=None
     )
@@ -283,13 +295,6 @@ class CaseFilterForm(Form):
         label=_("Year of detection"), required=False, min_value=1990, max_value=2100
     )
     order = forms.ChoiceField(label=_("Sort by"), choices=_ORDERS, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["institution"]
-        assert isinstance(field, forms.ChoiceField)
-        self.institutions = active_choices()
-        field.choices = [("", _("All")), *self.institutions]
 
     def fields_html(self) -> SafeString:
         """The filter's fields as HTML, rendered once per distinct filter (``rendered_once``)."""
@@ -319,7 +324,7 @@ _PERSON_ORDERS = callable_choices(
 )
 
 
-class PersonFilterForm(Form):
+class PersonFilterForm(_InstitutionFilter):
     """The person list's filter (``selectors.persons_for`` says what each field means)."""
 
     child = forms.ChoiceField(
@@ -327,7 +332,7 @@ class PersonFilterForm(Form):
         choices=_all([("yes", _("Children only")), ("no", _("Adults only"))]),
         required=False,
     )
-    # Plain choices, as in ``CaseFilterForm``.
+    # Its choices: ``_InstitutionFilter``.
     institution = forms.TypedChoiceField(
         label=_("Registered by"), coerce=int, required=False, empty_value=None
     )
@@ -336,12 +341,6 @@ class PersonFilterForm(Form):
         label=_("Year registered"), required=False, min_value=1990, max_value=2100
     )
     order = forms.ChoiceField(label=_("Sort by"), choices=_PERSON_ORDERS, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["institution"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All")), *active_choices()]
 
 
 class TeamAddForm(Form):
