@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import sql
@@ -31,6 +32,15 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def about_records(record_ids: Iterable[str]) -> Q:
+    """Entries whose object is one of ``record_ids`` or that list one of them among their
+    ids (a read entry lists every id it showed)."""
+    about = Q()
+    for record_id in record_ids:
+        about |= Q(object_id=record_id) | Q(ids__icontains=f'"{record_id}"')
+    return about
+
+
 def audit_entries_for(filters: AuditFilter) -> QuerySet[AuditEntry]:
     """Entries matching the auditor's filters, newest first."""
     qs = AuditEntry.objects.all()
@@ -42,9 +52,7 @@ def audit_entries_for(filters: AuditFilter) -> QuerySet[AuditEntry]:
     if filters.object_type:
         qs = qs.filter(object_type=filters.object_type.strip())
     if filters.object_id:
-        object_id = filters.object_id.strip()
-        # A read entry lists every id it showed; match those too.
-        qs = qs.filter(object_id=object_id) | qs.filter(ids__icontains=f'"{object_id}"')
+        qs = qs.filter(about_records([filters.object_id.strip()]))
     if filters.action:
         qs = qs.filter(action__startswith=filters.action.strip())
     if filters.date_from:

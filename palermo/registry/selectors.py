@@ -18,8 +18,10 @@ from django.db.models.query import ValuesListIterable
 from django.utils.translation import gettext_lazy as _
 
 from palermo.core import sql
+from palermo.core.models import AuditEntry
 from palermo.core.paging import KeysetPage, Seek, beyond
 from palermo.core.roles import Section
+from palermo.core.selectors import about_records
 from palermo.core.web import reverser
 from palermo.institutions.models import Institution
 
@@ -1129,13 +1131,9 @@ def person_access_entries(person: Person) -> list[Any]:
     showed (``AuditEntry.ids``), so an entry counts when its object or one of its ids is the
     person or one of the cases. The ids' text is scanned: an auditor's occasional report,
     not a page anyone else reads."""
-    from palermo.core.models import AuditEntry
-
     record_ids = [str(person.pk)]
     record_ids += [
         str(pk) for pk in Case.objects.filter(person=person).values_list("pk", flat=True)
     ]
-    about = Q()
-    for record_id in record_ids:
-        about |= Q(object_id=record_id) | Q(ids__icontains=f'"{record_id}"')
+    about = about_records(record_ids)
     return list(AuditEntry.objects.filter(about).order_by("-seq")[:ACCESS_REPORT_ROWS])
