@@ -427,7 +427,9 @@ class AccessReportForm(Form):
         from .models import Person
 
         value = self.cleaned_data["record"].strip()
-        person = Person.objects.filter(pseudonym__iexact=value).first()
+        # Pseudonyms are upper case: compared as written, the unique index answers (a
+        # case-insensitive match reads every person).
+        person = Person.objects.filter(pseudonym=value.upper()).first()
         if person is None:
             try:
                 person = Person.objects.filter(pk=uuid.UUID(value)).first()
