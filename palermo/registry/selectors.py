@@ -117,9 +117,14 @@ def _unindexed(order: list[Any]) -> list[Any]:
     whole list in order hoping to meet them (PostgreSQL and SQLite both assume matches are
     spread evenly, and a small institution's cases are not: 15 s on PostgreSQL at 1M)."""
     first, *rest = order
-    name = first.removeprefix("-")
-    key = Coalesce(F(name), F(name))
+    key = _no_index(first.removeprefix("-"))
     return [key.desc() if first.startswith("-") else key.asc(), *rest]
+
+
+def _no_index(name: str) -> Coalesce:
+    """The column ``name`` as an expression equal to it that no index provides: a condition
+    or order on it then steers the planner away from that column's indexes."""
+    return Coalesce(F(name), F(name))
 
 
 @dataclass(frozen=True)
@@ -971,8 +976,7 @@ def persons_for(
             # database read the whole year through the created_at index and sort it
             # (1.5 s for this year's 150,000 persons at a million, on SQLite); a small
             # year is cheaper collected that way.
-            created = Coalesce(F("created_at"), F("created_at"))
-            qs = qs.alias(created=created).filter(created__year=filters.year)
+            qs = qs.alias(created=_no_index("created_at")).filter(created__year=filters.year)
         else:
             qs = qs.filter(created_at__year=filters.year)
     return qs.order_by(*(_unindexed(list(ordering)) if collected else ordering))
@@ -1038,7 +1042,7 @@ def _has_child_case(scope: Scope) -> Exists:
     child's case through the index case_child_detected for each person it checks, instead
     of the person's own few cases through case_person."""
     cases = scope.cases().filter(person=OuterRef("pk"))
-    return Exists(cases.alias(child=Coalesce(F("is_child"), F("is_child"))).filter(child=True))
+    return Exists(cases.alias(child=_no_index("is_child")).filter(child=True))
 
 
 @dataclass
