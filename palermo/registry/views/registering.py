@@ -83,16 +83,11 @@ def _read_token(request: HttpRequest) -> dict[str, Any] | None:
         sealed = signing.loads(
             request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
         )
+        if not isinstance(sealed, str):  # signed, but not an encrypted payload
+            return None
         data = json.loads(crypto.decrypt(sealed))
         slots = base64.b64decode(data["a"])
-    except (
-        signing.BadSignature,
-        crypto.DecryptionError,
-        AttributeError,  # signed, but not an encrypted payload
-        ValueError,
-        TypeError,
-        KeyError,
-    ):
+    except (signing.BadSignature, crypto.DecryptionError, ValueError, TypeError, KeyError):
         return None
     if data.get("u") != request.user.pk:
         return None
