@@ -34,6 +34,7 @@ from .codes import (
     Sex,
     TraffickingScope,
 )
+from .models import Person
 from .services.attachments import ATTACHMENT_SECTIONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -424,8 +425,6 @@ class AccessReportForm(Form):
     )
 
     def clean_record(self) -> Any:
-        from .models import Person
-
         value = self.cleaned_data["record"].strip()
         # Pseudonyms are upper case: compared as written, the unique index answers (a
         # case-insensitive match reads every person).
